@@ -1,0 +1,210 @@
+import { z } from 'zod';
+import { STAGE_SLUGS, stageBySlug, IMPLEMENTED_STAGES } from '../../systems/classifyhub/stages';
+import { CLASSIFYHUB_DEFAULTS } from './defaults';
+import { TIERS, TIER_PROFILES, TierProfile } from './tiers';
+
+const CDN_STAGE = stageBySlug('09-cdn').number;
+
+/** IPv4 CIDR with a prefix between /16 and /20 (room for /24 subnets in every AZ and tier). */
+const cidr = z.string().refine(isIpv4Cidr, { message: 'expected an IPv4 CIDR block with a prefix from /16 to /20, e.g. 10.10.0.0/16' });
+
+/** A container image reference that is pinned: a tag other than "latest", or a digest. */
+const pinnedImage = z
+  .string()
+  .regex(/^[a-z0-9]+([._/-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/, {
+    message: 'expected a pinned image reference such as "postgres:15.10-bookworm" or "name@sha256:<digest>"',
+  })
+  .refine((ref) => !ref.endsWith(':latest'), { message: 'the "latest" tag is not pinned; name a version' });
+
+/** Tag of an application image in this environment's ECR repository (immutable tags). */
+const imageTag = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'expected an image tag such as "1.4.2" or "git-3f9c2e1"' })
+  .refine((t) => t !== 'latest', { message: 'ECR tags are immutable here; "latest" cannot be re-pointed, name a version' });
+
+const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: 'expected a lower-case DNS name such as dev.classifyhub.example.com' });
+
+export const thirdPartyImagesSchema = z
+  .object({
+    /** PostgreSQL server image (primary and replica). */
+    postgres: pinnedImage,
+    /** Redis image (cache, rate-limit counters). */
+    redis: pinnedImage,
+    /** OpenSearch image (search service). */
+    opensearch: pinnedImage,
+    /** OpenResty image for the TLS edge / API gateway. */
+    gateway: pinnedImage,
+    /** ACME client image that obtains and renews the host's certificate. */
+    acme: pinnedImage,
+  })
+  .strict();
+
+export const classifyHubSchema = z
+  .object({
+    /** Stage of seed 001 this environment runs. */
+    stage: z.enum(STAGE_SLUGS),
+    /** EC2 instance type of the Docker host (stages 1-11). */
+    instanceType: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: 'expected an EC2 instance type such as t3.micro' })
+      .default(CLASSIFYHUB_DEFAULTS.instanceType),
+    /** Pinned AMI (Amazon Linux 2023) of the Docker host, for the environment's region. */
+    amiId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, { message: 'expected an AMI id such as ami-0abcdef1234567890' }),
+    /** Size of the separate EBS data volume holding PostgreSQL, Redis, OpenSearch and certificates. */
+    dataVolumeSizeGiB: z.number().int().min(8).max(16384).default(CLASSIFYHUB_DEFAULTS.dataVolumeSizeGiB),
+    /** Public DNS name of the application; hostedZoneId makes the records for it. */
+    domain: z
+      .object({
+        name: hostname,
+        hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { message: 'expected a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ' }).optional(),
+      })
+      .strict(),
+    /** From address of notification e-mails; must be in the domain (SES domain identity). */
+    senderEmail: z.string().email({ message: 'expected an e-mail address' }),
+    /** Immutable tags of the application images in this environment's ECR repositories. */
+    images: z.object({ backend: imageTag, frontend: imageTag, worker: imageTag }).strict(),
+    /** Third-party images, pinned by version; each one overrides the default of environments/lib/defaults.ts. */
+    thirdPartyImages: thirdPartyImagesSchema
+      .partial()
+      .default({})
+      .transform((images) => ({ ...CLASSIFYHUB_DEFAULTS.thirdPartyImages, ...images })),
+    /** Gateway rate limit per client IP (stage 11). */
+    rateLimit: z
+      .object({
+        requestsPerMinute: z.number().int().min(1).max(1_000_000),
+      })
+      .strict()
+      .default(CLASSIFYHUB_DEFAULTS.rateLimit),
+  })
+  .strict();
+
+export const environmentSchema = z
+  .object({
+    /** Environment name; part of every stack and resource name. */
+    name: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, { message: 'expected 2-16 lower-case letters, digits or dashes, starting with a letter' }),
+    /** Tier profile: maps to deletion protection, backups, log retention, NAT layout, Multi-AZ. */
+    tier: z.enum(TIERS),
+    account: z
+      .object({
+        id: z.string().regex(/^\d{12}$/, { message: 'expected a 12-digit AWS account id' }),
+        region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { message: 'expected an AWS region such as us-east-1' }),
+      })
+      .strict(),
+    network: z
+      .object({
+        cidr,
+        /** Pinned availability zones, in the environment's region; the first hosts the Docker host. */
+        availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { message: 'expected an AZ name such as us-east-1a' })).min(1).max(6),
+      })
+      .strict(),
+    classifyhub: classifyHubSchema,
+    /** Tags added to every resource (besides Project/Environment/ManagedBy). */
+    tags: z.record(
+      z.string().regex(/^(?!aws:)[\w .:/=+@-]{1,128}$/, { message: 'expected a tag key of 1-128 characters not starting with "aws:"' }),
+      z.string().max(256),
+    ),
+  })
+  .strict()
+  .superRefine((env, ctx) => {
+    env.network.availabilityZones.forEach((az, i) => {
+      if (!az.startsWith(env.account.region)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['network', 'availabilityZones', i], message: `AZ must be in the environment's region ${env.account.region}` });
+      }
+    });
+    if (new Set(env.network.availabilityZones).size !== env.network.availabilityZones.length) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['network', 'availabilityZones'], message: 'AZ names must be unique' });
+    }
+    const stage = stageBySlug(env.classifyhub.stage);
+    if (!stage.implemented) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['classifyhub', 'stage'],
+        message: `stage ${stage.slug} is not implemented yet; implemented stages: ${IMPLEMENTED_STAGES.map((s) => s.slug).join(', ')}`,
+      });
+    }
+    if (stage.number >= CDN_STAGE && !env.classifyhub.domain.hostedZoneId) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['classifyhub', 'domain', 'hostedZoneId'],
+        message: 'stages from 09-cdn on need a hosted zone: CloudFront enforces TLS 1.2 only with an ACM certificate validated in DNS',
+      });
+    }
+    const senderDomain = env.classifyhub.senderEmail.split('@')[1];
+    if (senderDomain !== env.classifyhub.domain.name) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['classifyhub', 'senderEmail'],
+        message: `the sender must be an address at the SES domain identity ${env.classifyhub.domain.name}`,
+      });
+    }
+  });
+
+/** What an environment file exports (`satisfies EnvironmentInput`). */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+
+/** A validated environment with its tier profile resolved. */
+export type Environment = z.output<typeof environmentSchema> & {
+  /** Path of the file it came from, for messages. */
+  readonly file: string;
+  readonly profile: TierProfile;
+};
+
+/** Raised for an invalid environment file; `message` lists every problem. */
+export class EnvironmentError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${file}: invalid environment (${problems.length} problem${problems.length === 1 ? '' : 's'})\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvironmentError';
+  }
+}
+
+/** Validates raw environment data; throws EnvironmentError naming file, field, value received and what is allowed. */
+export function validateEnvironment(raw: unknown, file: string): Environment {
+  const result = environmentSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => describeIssue(raw, issue));
+    throw new EnvironmentError(file, problems);
+  }
+  return { ...result.data, file, profile: TIER_PROFILES[result.data.tier] };
+}
+
+function describeIssue(raw: unknown, issue: z.ZodIssue): string {
+  const field = issue.path.length ? issue.path.join('.') : '(root)';
+  let received: string;
+  if (issue.code === z.ZodIssueCode.unrecognized_keys) {
+    return `field "${field}": unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; allowed keys are the ones documented in environments/lib/schema.ts`;
+  }
+  const value = valueAt(raw, issue.path);
+  received = value === undefined ? 'nothing (the field is missing)' : JSON.stringify(value);
+  let allowed = issue.message;
+  if (issue.code === z.ZodIssueCode.invalid_enum_value) {
+    allowed = `expected one of: ${issue.options.join(', ')}`;
+  } else if (issue.code === z.ZodIssueCode.invalid_type) {
+    allowed = `expected ${issue.expected}`;
+  }
+  return `field "${field}": received ${received}; ${allowed}`;
+}
+
+function valueAt(raw: unknown, path: readonly (string | number)[]): unknown {
+  let cur: unknown = raw;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[key];
+  }
+  return cur;
+}
+
+export function isIpv4Cidr(value: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (!m) return false;
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix < 16 || prefix > 20) return false;
+  const ip = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
+  const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
+  return ((ip & mask) >>> 0) === ip;
+}

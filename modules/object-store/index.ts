@@ -1,0 +1,156 @@
+import { Construct } from 'constructs';
+import { Lazy } from 'cdktf';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cors-configuration';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { validateProps, withDefaults } from '../core/props';
+import { IGrantable, PolicyStatement, renderPolicy } from '../iam/policy';
+import { pascalCase } from '../core/tags';
+import { BUCKET_DEFAULTS } from './defaults';
+
+export interface BucketProps {
+  /** Globally unique bucket name. */
+  readonly bucketName: string;
+  /**
+   * Origins (https://host) allowed to upload and read with pre-signed URLs from a browser.
+   * @default none - no CORS configuration
+   */
+  readonly corsAllowedOrigins?: readonly string[];
+  /**
+   * Pre-flight cache time of the CORS rule, seconds.
+   * @default 3000
+   */
+  readonly corsMaxAgeSeconds?: number;
+  /**
+   * Days before a non-current object version is deleted.
+   * @default 30
+   */
+  readonly noncurrentVersionExpiryDays?: number;
+  /**
+   * Days before an incomplete multipart upload is aborted.
+   * @default 7
+   */
+  readonly abortIncompleteUploadDays?: number;
+  /**
+   * Refuse `terraform destroy` of the bucket (lifecycle.prevent_destroy).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
+}
+
+/**
+ * A private S3 bucket: public access blocked, bucket-owner-enforced ownership,
+ * SSE-S3 encryption, versioning, lifecycle clean-up, and a bucket policy that
+ * denies any request not made over TLS. Other modules add to the policy with
+ * `addToResourcePolicy`; workloads get access with `grantReadWrite(role)`.
+ */
+export class Bucket extends Construct {
+  readonly bucket: S3Bucket;
+  private readonly resourceStatements: PolicyStatement[] = [];
+
+  constructor(scope: Construct, id: string, props: BucketProps) {
+    super(scope, id);
+    const p = withDefaults(BUCKET_DEFAULTS, props);
+    validateProps('Bucket', p, [
+      { field: 'bucketName', valid: (x) => /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(x.bucketName) && !x.bucketName.includes('..'), expected: '3-63 lower-case letters, digits, dots or dashes' },
+      { field: 'corsAllowedOrigins', valid: (x) => x.corsAllowedOrigins.every((o) => /^https:\/\/[a-z0-9.-]+(:\d+)?$/.test(o)), expected: 'https:// origins without a path (no wildcards)' },
+      { field: 'noncurrentVersionExpiryDays', valid: (x) => Number.isInteger(x.noncurrentVersionExpiryDays) && x.noncurrentVersionExpiryDays >= 1, expected: 'a whole number of days >= 1' },
+    ]);
+
+    this.bucket = new S3Bucket(this, 'bucket', {
+      bucket: p.bucketName,
+      forceDestroy: false,
+      lifecycle: p.preventDestroy ? { preventDestroy: true } : undefined,
+    });
+    new S3BucketPublicAccessBlock(this, 'public_access_block', {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, 'ownership', {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+      bucket: this.bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }],
+    });
+    new S3BucketVersioningA(this, 'versioning', {
+      bucket: this.bucket.id,
+      versioningConfiguration: { status: 'Enabled' },
+    });
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      bucket: this.bucket.id,
+      rule: [
+        {
+          id: 'expire-noncurrent-versions-and-abort-uploads',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          noncurrentVersionExpiration: [{ noncurrentDays: p.noncurrentVersionExpiryDays }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: p.abortIncompleteUploadDays }],
+        },
+      ],
+    });
+    if (p.corsAllowedOrigins.length) {
+      new S3BucketCorsConfiguration(this, 'cors', {
+        bucket: this.bucket.id,
+        corsRule: [
+          {
+            allowedMethods: ['GET', 'PUT', 'HEAD'],
+            allowedOrigins: [...p.corsAllowedOrigins],
+            allowedHeaders: ['Content-Type', 'Content-MD5', 'x-amz-*'],
+            exposeHeaders: ['ETag'],
+            maxAgeSeconds: p.corsMaxAgeSeconds,
+          },
+        ],
+      });
+    }
+    this.resourceStatements.push({
+      sid: 'DenyInsecureTransport',
+      effect: 'Deny',
+      principals: { AWS: '*' },
+      actions: ['s3:*'],
+      resources: [this.bucket.arn, `${this.bucket.arn}/*`],
+      conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+    new S3BucketPolicy(this, 'policy', {
+      bucket: this.bucket.id,
+      policy: Lazy.stringValue({ produce: () => renderPolicy(this.resourceStatements) }),
+    });
+  }
+
+  get bucketName(): string {
+    return this.bucket.bucket;
+  }
+
+  get bucketArn(): string {
+    return this.bucket.arn;
+  }
+
+  /** ARN pattern of objects under a key prefix ("" for all objects). */
+  arnForObjects(prefix = ''): string {
+    return `${this.bucket.arn}/${prefix}*`;
+  }
+
+  /** Adds a statement to the bucket policy (e.g. CloudFront origin access). */
+  addToResourcePolicy(statement: PolicyStatement): void {
+    this.resourceStatements.push(statement);
+  }
+
+  /** Lets the grantee list the bucket and read, write and delete objects. */
+  grantReadWrite(grantee: IGrantable): void {
+    grantee.addToPolicy({ sid: `List${pascalCase(this.node.id)}`, actions: ['s3:ListBucket'], resources: [this.bucket.arn] });
+    grantee.addToPolicy({
+      sid: `ReadWrite${pascalCase(this.node.id)}`,
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      resources: [this.arnForObjects()],
+    });
+  }
+}

@@ -1,0 +1,133 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadAllEnvironments, loadEnvironment } from '../environments/lib/load';
+import { EnvironmentError, validateEnvironment, isIpv4Cidr } from '../environments/lib/schema';
+import { TIER_PROFILES } from '../environments/lib/tiers';
+
+const ROOT = path.resolve(__dirname, '..');
+
+function devRaw(): Record<string, any> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return structuredClone(require('../environments/dev').default);
+}
+
+function problemsOf(raw: unknown): string {
+  try {
+    validateEnvironment(raw, 'environments/dev.ts');
+  } catch (e) {
+    expect(e).toBeInstanceOf(EnvironmentError);
+    return (e as Error).message;
+  }
+  throw new Error('expected the environment to be rejected');
+}
+
+describe('the committed environments', () => {
+  test('dev, staging and prod load and validate, each with its tier profile', () => {
+    const envs = loadAllEnvironments();
+    expect(envs.map((e) => e.name)).toEqual(['dev', 'prod', 'staging']);
+    for (const env of envs) expect(env.profile).toEqual(TIER_PROFILES[env.tier]);
+  });
+
+  test('defaults are merged under the file: third-party images pinned, overrides win', () => {
+    const staging = loadEnvironment('staging');
+    expect(staging.classifyhub.thirdPartyImages.postgres).toMatch(/^postgres:15\./);
+    expect(staging.classifyhub.dataVolumeSizeGiB).toBe(50);
+    expect(staging.classifyhub.rateLimit.requestsPerMinute).toBe(600);
+  });
+});
+
+describe('bad input names the file, the field, the value received and what is allowed', () => {
+  const cases: Array<[string, (raw: Record<string, any>) => void, RegExp[]]> = [
+    ['unknown stage', (r) => (r.classifyhub.stage = '07-gateway'), [/environments\/dev\.ts/, /field "classifyhub\.stage": received "07-gateway"; expected one of: 01-monolith, .*14-multi-region/]],
+    ['stage not implemented yet', (r) => (r.classifyhub.stage = '12-high-availability'), [/field "classifyhub\.stage": received "12-high-availability"; stage 12-high-availability is not implemented yet/]],
+    ['bad CIDR', (r) => (r.network.cidr = '10.0.0.1/16'), [/field "network\.cidr": received "10\.0\.0\.1\/16"; expected an IPv4 CIDR block/]],
+    ['AZ outside the region', (r) => (r.network.availabilityZones = ['eu-west-1a']), [/field "network\.availabilityZones\.0": received "eu-west-1a"; AZ must be in the environment's region us-east-1/]],
+    ['account id', (r) => (r.account.id = '1234'), [/field "account\.id": received "1234"; expected a 12-digit AWS account id/]],
+    ['unpinned image', (r) => (r.classifyhub.thirdPartyImages = { redis: 'redis:latest' }), [/field "classifyhub\.thirdPartyImages\.redis": received "redis:latest"; the "latest" tag is not pinned/]],
+    ['missing field', (r) => delete r.classifyhub.amiId, [/field "classifyhub\.amiId": received nothing \(the field is missing\); expected string/]],
+    ['wrong type', (r) => (r.classifyhub.dataVolumeSizeGiB = '20'), [/field "classifyhub\.dataVolumeSizeGiB": received "20"; expected number/]],
+    ['unknown key', (r) => (r.classifyhub.instancetype = 't3.micro'), [/field "classifyhub": unknown key\(s\) "instancetype"/]],
+    ['sender outside the SES domain', (r) => (r.classifyhub.senderEmail = 'ops@example.org'), [/field "classifyhub\.senderEmail": received "ops@example\.org"; the sender must be an address at the SES domain identity/]],
+    ['CDN without a hosted zone', (r) => delete r.classifyhub.domain.hostedZoneId, [/field "classifyhub\.domain\.hostedZoneId": received nothing .*stages from 09-cdn on need a hosted zone/]],
+    ['tier', (r) => (r.tier = 'production'), [/field "tier": received "production"; expected one of: dev, staging, prod/]],
+  ];
+  test.each(cases)('%s', (_name, mutate, patterns) => {
+    const raw = devRaw();
+    mutate(raw);
+    const message = problemsOf(raw);
+    for (const p of patterns) expect(message).toMatch(p);
+  });
+
+  test('all problems are reported at once', () => {
+    const raw = devRaw();
+    raw.account.id = 'x';
+    raw.network.cidr = 'nope';
+    expect(problemsOf(raw)).toMatch(/invalid environment \(2 problems\)/);
+  });
+
+  test('CIDR check', () => {
+    expect(isIpv4Cidr('10.10.0.0/16')).toBe(true);
+    expect(isIpv4Cidr('10.10.1.0/16')).toBe(false);
+    expect(isIpv4Cidr('10.10.0.0/8')).toBe(false);
+    expect(isIpv4Cidr('10.10.0.0/24')).toBe(false);
+    expect(isIpv4Cidr('300.1.0.0/16')).toBe(false);
+  });
+});
+
+describe('synth with a bad environment file', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envs-'));
+    fs.cpSync(path.join(ROOT, 'environments'), path.join(dir, 'environments'), { recursive: true });
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function synth(outdir: string) {
+    return spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'main.ts')], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, CLASSIFYHUB_ENVIRONMENTS_DIR: path.join(dir, 'environments'), CDKTF_OUTDIR: outdir },
+    });
+  }
+
+  test('exits non-zero with the file, field and value, and writes nothing', () => {
+    const file = path.join(dir, 'environments', 'staging.ts');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("stage: '10-read-replicas'", "stage: '10-read-replica'"));
+    const outdir = path.join(dir, 'cdktf.out');
+    const result = synth(outdir);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/environments\/staging\.ts: invalid environment/);
+    expect(result.stderr).toMatch(/field "classifyhub\.stage": received "10-read-replica"; expected one of: /);
+    expect(fs.existsSync(outdir)).toBe(false);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('cdktf.out'))).toEqual([]);
+  });
+
+  test('a failed synth leaves an earlier cdktf.out untouched', () => {
+    const outdir = path.join(dir, 'cdktf.out');
+    expect(synth(outdir).status).toBe(0);
+    const before = fs.readFileSync(path.join(outdir, 'stacks', 'classifyhub-dev', 'cdk.tf.json'), 'utf8');
+    const file = path.join(dir, 'environments', 'dev.ts');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("cidr: '10.10.0.0/16'", "cidr: '10.10.0.0/33'"));
+    const result = synth(outdir);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/field "network\.cidr": received "10\.10\.0\.0\/33"/);
+    expect(fs.readFileSync(path.join(outdir, 'stacks', 'classifyhub-dev', 'cdk.tf.json'), 'utf8')).toBe(before);
+    expect(fs.readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+});
+
+test('npm run synth is byte-identical on a second run', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'det-'));
+  try {
+    const run = (out: string) => execFileSync(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'main.ts')], { env: { ...process.env, CDKTF_OUTDIR: out } });
+    run(`${dir}/a`);
+    run(`${dir}/b`);
+    const read = (d: string) => fs.readdirSync(`${d}/stacks`).map((s) => fs.readFileSync(`${d}/stacks/${s}/cdk.tf.json`, 'utf8'));
+    expect(read(`${dir}/b`)).toEqual(read(`${dir}/a`));
+    expect(fs.readFileSync(`${dir}/b/manifest.json`, 'utf8')).toBe(fs.readFileSync(`${dir}/a/manifest.json`, 'utf8'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

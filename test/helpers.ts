@@ -1,0 +1,41 @@
+import { App, Testing } from 'cdktf';
+import { loadEnvironment } from '../environments/lib/load';
+import type { Environment } from '../environments/lib/schema';
+import { addClassifyHubStacks, atStage } from '../systems/classifyhub/app';
+import type { StageSlug } from '../systems/classifyhub/stages';
+import { unescapeTerraformTemplate } from '../modules/core/template';
+import { filesInUserData } from '../systems/classifyhub/host/user-data';
+
+export interface SynthJson {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  output?: Record<string, unknown>;
+  provider: Record<string, unknown[]>;
+  terraform: Record<string, unknown>;
+}
+
+/** Synthesizes the ClassifyHub stack of an environment (optionally at another stage). */
+export function synthClassifyHub(env: Environment | string, stage?: StageSlug): SynthJson {
+  const environment = typeof env === 'string' ? loadEnvironment(env) : env;
+  const app = Testing.app();
+  const [stack] = addClassifyHubStacks(app as App, [stage ? atStage(environment, stage) : environment]);
+  return JSON.parse(Testing.synth(stack)) as SynthJson;
+}
+
+/** "type.name" of every resource. */
+export function addresses(json: SynthJson): string[] {
+  return Object.entries(json.resource ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)).sort();
+}
+
+export function resourceTypes(json: SynthJson): Set<string> {
+  return new Set(Object.keys(json.resource ?? {}));
+}
+
+/** The files the Docker host's user data writes, as Terraform hands the user data to EC2. */
+export function hostFilesOf(json: SynthJson): Map<string, string> {
+  return filesInUserData(userDataOf(json));
+}
+
+export function userDataOf(json: SynthJson): string {
+  const instance = json.resource.aws_instance.docker_host_instance as { user_data: string };
+  return unescapeTerraformTemplate(instance.user_data);
+}
