@@ -17,7 +17,7 @@ import {
   listStacks,
   offlineReason,
   plan,
-  PlanSummary,
+  type PlanSummary,
   removeOfflineOverride,
   showPlanJson,
   summarizePlan,

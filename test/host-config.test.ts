@@ -29,6 +29,8 @@ ajv.removeKeyword('id');
 ajv.addKeyword({ keyword: 'id', schemaType: 'string' });
 // Compose durations are Go durations ("15s", "1m30s").
 ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
+ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp))?$/);
+ajv.addFormat('ports', /^[\d.:-]+(\/(tcp|udp))?$/);
 // The package declares draft 2019-09 by an older URI; the meta-schema is the same.
 const { $schema: _declared, ...composeSchema } = composeSpec as Record<string, unknown>;
 const validateCompose = ajv.compile(composeSchema);

@@ -14,7 +14,7 @@ import {
   listStacks,
   OFFLINE_OVERRIDE_FILE,
   plan,
-  PlanJson,
+  type PlanJson,
   showPlanJson,
   summarizePlan,
   validate,

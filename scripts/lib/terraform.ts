@@ -258,7 +258,7 @@ export function terraform(args: string[], options: TerraformRunOptions): Promise
       const result = { stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), exitCode: code ?? 1 };
       if (result.exitCode === 0 || options.allowFailure) return resolve(result);
       const status = signal ? `killed by ${signal}` : `exit code ${result.exitCode}`;
-      const output = (result.stderr.trim() || result.stdout.trim()).replace(/^/gm, '  ');
+      const output = (result.stderr.trim() || result.stdout.trim()).replace(/^(?=.)/gm, '  ');
       reject(new Error(`${command} failed in ${options.cwd} (${status}):\n${output}`));
     });
   });
