@@ -12,12 +12,16 @@ export function buildApp(app: App): void {
   addClassifyHubStacks(app, loadAllEnvironments());
 }
 
-if (require.main === module) {
+/** Synthesizes every stack into outdir and reports it; exits 1 with the reason on failure. */
+export function synthCommand(outdir: string): void {
+  const started = Date.now();
   try {
-    const stacks = synthInto(process.env.CDKTF_OUTDIR ?? 'cdktf.out', buildApp);
-    console.log(`synthesized ${stacks.length} stacks: ${stacks.join(', ')}`);
+    const stacks = synthInto(outdir, buildApp);
+    console.log(`synthesized ${stacks.length} stacks into ${outdir}/stacks in ${((Date.now() - started) / 1000).toFixed(1)} s: ${stacks.join(', ')}`);
   } catch (e) {
     console.error(e instanceof Error ? e.message : e);
     process.exit(1);
   }
 }
+
+if (require.main === module) synthCommand(process.env.CDKTF_OUTDIR ?? 'cdktf.out');

@@ -9,24 +9,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import {
-  describeChanges,
-  findProviderMirror,
-  formatSummary,
-  init,
-  listStacks,
-  offlineReason,
-  plan,
-  type PlanSummary,
-  removeOfflineOverride,
-  showPlanJson,
-  summarizePlan,
-  writeCliConfig,
-  writeOfflineOverride,
-} from './lib/terraform';
+import { describeChanges, findProviderMirror, formatSummary, listStacks, offlineReason, planStack, writeCliConfig } from './lib/terraform';
 
 const OUTDIR = path.resolve(__dirname, '..', 'cdktf.out');
-const PLAN_FILE = 'tfplan';
 const USAGE = 'usage: npm run plan -- [env ...] [--all] [--no-synth]';
 
 interface Args {
@@ -64,17 +49,6 @@ function selectStacks(args: Args): string[] {
   return stacks.filter((stack) => args.environments.some((environment) => belongsTo(stack, environment)));
 }
 
-/** init + plan + show for one stack, reporting progress on the current line. */
-async function planStack(stackDir: string, cliConfig: string, offline: boolean): Promise<PlanSummary> {
-  if (offline) writeOfflineOverride(stackDir);
-  else removeOfflineOverride(stackDir);
-  process.stdout.write('init… ');
-  await init(stackDir, { cliConfig });
-  process.stdout.write('plan… ');
-  await plan(stackDir, { cliConfig, out: PLAN_FILE, refresh: !offline });
-  return summarizePlan(await showPlanJson(stackDir, PLAN_FILE, { cliConfig }));
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.synth) synth();
@@ -92,7 +66,7 @@ async function main(): Promise<void> {
     const started = Date.now();
     process.stdout.write(`[${index + 1}/${stacks.length}] ${name}: `);
     try {
-      const summary = await planStack(stackDir, cliConfig, reason !== undefined);
+      const summary = await planStack(stackDir, { cliConfig, offline: reason !== undefined, onStep: (step) => process.stdout.write(`${step}… `) });
       console.log(`${describeChanges(summary)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       summaries.push(formatSummary(name, summary));
     } catch (error) {

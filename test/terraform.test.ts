@@ -11,7 +11,7 @@ import { loadEnvironment } from '../environments/lib/load';
 import { IMPLEMENTED_STAGES, StageSlug } from '../systems/classifyhub/stages';
 import { addClassifyHubStacks, atStage } from '../systems/classifyhub/app';
 import { synthInto } from '../scripts/lib/synth';
-import { init, listStacks, plan, showPlanJson, summarizePlan, validate, writeCliConfig, writeOfflineOverride } from '../scripts/lib/terraform';
+import { listStacks, planStack, validate, writeCliConfig } from '../scripts/lib/terraform';
 
 jest.setTimeout(300_000);
 
@@ -33,11 +33,8 @@ test('every environment and implemented stage has a stack to plan', () => {
 });
 
 test.concurrent.each(stacks)('%s: terraform validate and offline plan', async (_name, dir) => {
-  writeOfflineOverride(dir);
-  await init(dir, { cliConfig });
+  const summary = await planStack(dir, { cliConfig, offline: true });
   await validate(dir, { cliConfig });
-  await plan(dir, { cliConfig, out: 'tfplan', refresh: false });
-  const summary = summarizePlan(await showPlanJson(dir, 'tfplan', { cliConfig }));
   const config = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, object> };
   const declared = Object.values(config.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
   expect(summary.actions).toMatchObject({ create: declared, update: 0, replace: 0, delete: 0 });

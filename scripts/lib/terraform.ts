@@ -437,3 +437,22 @@ export function listStacks(outdir: string): string[] {
     .map((name) => path.join(stacksDir, name))
     .filter((dir) => fs.existsSync(path.join(dir, 'cdk.tf.json')));
 }
+
+/**
+ * Plans one stack: the offline override in or out, init, plan into
+ * `planFile`, and the summary of `terraform show -json`. `onStep` reports
+ * progress ("init", "plan").
+ */
+export async function planStack(
+  stackDir: string,
+  options: { cliConfig: string; offline: boolean; planFile?: string; onStep?: (step: 'init' | 'plan') => void },
+): Promise<PlanSummary> {
+  const { cliConfig, offline, planFile = 'tfplan', onStep } = options;
+  if (offline) writeOfflineOverride(stackDir);
+  else removeOfflineOverride(stackDir);
+  onStep?.('init');
+  await init(stackDir, { cliConfig });
+  onStep?.('plan');
+  await plan(stackDir, { cliConfig, out: planFile, refresh: !offline });
+  return summarizePlan(await showPlanJson(stackDir, planFile, { cliConfig }));
+}
