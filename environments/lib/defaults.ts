@@ -12,6 +12,8 @@ export const CLASSIFYHUB_DEFAULTS = {
     opensearch: 'opensearchproject/opensearch:2.18.0',
     gateway: 'openresty/openresty:1.27.1.2-bookworm',
     acme: 'certbot/certbot:v3.0.1',
+    searchSigner: 'public.ecr.aws/aws-observability/aws-sigv4-proxy:1.10',
+    awsCli: 'public.ecr.aws/aws-cli/aws-cli:2.22.35',
   },
   rateLimit: { requestsPerMinute: 600 },
 } as const;

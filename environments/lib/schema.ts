@@ -4,6 +4,15 @@ import { CLASSIFYHUB_DEFAULTS } from './defaults';
 import { TIERS, TIER_PROFILES, TierProfile } from './tiers';
 
 const CDN_STAGE = stageBySlug('09-cdn').number;
+const HA_STAGE = stageBySlug('12-high-availability').number;
+const OBSERVABILITY_STAGE = stageBySlug('13-observability').number;
+const MULTI_REGION_STAGE = stageBySlug('14-multi-region').number;
+
+/** Route 53 geolocation continents a region can serve. */
+export const CONTINENTS = ['NA', 'SA', 'EU', 'AF', 'AS', 'OC', 'AN'] as const;
+
+const regionName = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { message: 'expected an AWS region such as us-east-1' });
+const azName = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { message: 'expected an AZ name such as us-east-1a' });
 
 /** IPv4 CIDR with a prefix between /16 and /20 (room for /24 subnets in every AZ and tier). */
 const cidr = z.string().refine(isIpv4Cidr, { message: 'expected an IPv4 CIDR block with a prefix from /16 to /20, e.g. 10.10.0.0/16' });
@@ -38,6 +47,10 @@ export const thirdPartyImagesSchema = z
     gateway: pinnedImage,
     /** ACME client image that obtains and renews the host's certificate. */
     acme: pinnedImage,
+    /** SigV4-signing proxy sidecar of the ECS gateway, in front of OpenSearch (stage 12 on). */
+    searchSigner: pinnedImage,
+    /** AWS CLI image of the backend's secrets init container (stage 12 on). */
+    awsCli: pinnedImage,
   })
   .strict();
 
@@ -70,6 +83,36 @@ export const classifyHubSchema = z
       .partial()
       .default({})
       .transform((images) => ({ ...CLASSIFYHUB_DEFAULTS.thirdPartyImages, ...images })),
+    /**
+     * Stage 12 moves the system off the Docker host; the host and its data
+     * volume stay (stopped from serving) until this is set, after the data
+     * migration of the README's runbook. Only allowed from stage 12 on.
+     */
+    decommissionDockerHost: z.boolean().default(false),
+    /** E-mail addresses subscribed to the on-call SNS topic (required from stage 13). */
+    onCallEmails: z.array(z.string().email({ message: 'expected an e-mail address' })).default([]),
+    /** Stage 14: where the environment's region serves, and the other regions of the deployment. */
+    multiRegion: z
+      .object({
+        /** Geolocation continent routed to the environment's own region. */
+        primaryLocation: z.enum(CONTINENTS).default('NA'),
+        /** Further regions, each a complete copy of the regional stack with its own VPC range. */
+        regions: z
+          .array(
+            z
+              .object({
+                region: regionName,
+                location: z.enum(CONTINENTS),
+                cidr,
+                availabilityZones: z.array(azName).min(2).max(6),
+              })
+              .strict(),
+          )
+          .max(5)
+          .default([]),
+      })
+      .strict()
+      .default({}),
     /** Gateway rate limit per client IP (stage 11). */
     rateLimit: z
       .object({
@@ -89,14 +132,14 @@ export const environmentSchema = z
     account: z
       .object({
         id: z.string().regex(/^\d{12}$/, { message: 'expected a 12-digit AWS account id' }),
-        region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { message: 'expected an AWS region such as us-east-1' }),
+        region: regionName,
       })
       .strict(),
     network: z
       .object({
         cidr,
         /** Pinned availability zones, in the environment's region; the first hosts the Docker host. */
-        availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { message: 'expected an AZ name such as us-east-1a' })).min(1).max(6),
+        availabilityZones: z.array(azName).min(1).max(6),
       })
       .strict(),
     classifyhub: classifyHubSchema,
@@ -129,6 +172,60 @@ export const environmentSchema = z
         code: z.ZodIssueCode.custom,
         path: ['classifyhub', 'domain', 'hostedZoneId'],
         message: 'stages from 09-cdn on need a hosted zone: CloudFront enforces TLS 1.2 only with an ACM certificate validated in DNS',
+      });
+    }
+    const ch = env.classifyhub;
+    const minZones = TIER_PROFILES[env.tier].minAvailabilityZones;
+    if (stage.number >= HA_STAGE && env.network.availabilityZones.length < minZones) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['network', 'availabilityZones'],
+        message: `stage ${stage.slug} spreads every service over the zones; the ${env.tier} tier needs at least ${minZones}`,
+      });
+    }
+    if (ch.decommissionDockerHost && stage.number < HA_STAGE) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['classifyhub', 'decommissionDockerHost'],
+        message: `the Docker host runs the whole system until ${stageBySlug('12-high-availability').slug}; it can only be decommissioned from that stage on`,
+      });
+    }
+    if (stage.number >= OBSERVABILITY_STAGE && ch.onCallEmails.length === 0) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['classifyhub', 'onCallEmails'],
+        message: `stage ${stage.slug} sends alarms to an on-call topic; name at least one e-mail address to subscribe`,
+      });
+    }
+    if (stage.number >= MULTI_REGION_STAGE) {
+      const regions = ch.multiRegion.regions;
+      if (regions.length === 0) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['classifyhub', 'multiRegion', 'regions'],
+          message: `stage ${stage.slug} needs at least one further region, e.g. { region: "eu-west-1", location: "EU", cidr: "10.31.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"] }`,
+        });
+      }
+      const seenRegions = new Set([env.account.region]);
+      const seenLocations = new Set<string>([ch.multiRegion.primaryLocation]);
+      const cidrs: { where: string; cidr: string }[] = [{ where: 'network.cidr', cidr: env.network.cidr }];
+      regions.forEach((r, i) => {
+        const path = ['classifyhub', 'multiRegion', 'regions', i];
+        if (seenRegions.has(r.region)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...path, 'region'], message: 'each region may appear once (the environment\'s own region is account.region)' });
+        seenRegions.add(r.region);
+        if (seenLocations.has(r.location)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...path, 'location'], message: 'each continent is routed to one region only' });
+        seenLocations.add(r.location);
+        r.availabilityZones.forEach((az, j) => {
+          if (!az.startsWith(r.region)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...path, 'availabilityZones', j], message: `AZ must be in the region ${r.region}` });
+        });
+        if (r.availabilityZones.length < minZones) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...path, 'availabilityZones'], message: `the ${env.tier} tier needs at least ${minZones} zones per region` });
+        }
+        const clash = cidrs.find((c) => cidrsOverlap(c.cidr, r.cidr));
+        if (clash) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...path, 'cidr'], message: `overlaps ${clash.where} (${clash.cidr}); regional VPC ranges must not overlap so they can be peered later` });
+        }
+        cidrs.push({ where: `classifyhub.multiRegion.regions.${i}.cidr`, cidr: r.cidr });
       });
     }
     const senderDomain = env.classifyhub.senderEmail.split('@')[1];
@@ -196,6 +293,18 @@ function valueAt(raw: unknown, path: readonly (string | number)[]): unknown {
     cur = (cur as Record<string | number, unknown>)[key];
   }
   return cur;
+}
+
+/** Whether two IPv4 CIDR blocks share any address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const range = (c: string): [number, number] => {
+    const [ip, bits] = c.split('/');
+    const start = ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+    return [start, start + 2 ** (32 - Number(bits)) - 1];
+  };
+  const [a0, a1] = range(a);
+  const [b0, b1] = range(b);
+  return a0 <= b1 && b0 <= a1;
 }
 
 export function isIpv4Cidr(value: string): boolean {

@@ -45,7 +45,8 @@ function valueAt(obj: object, dotted: string): unknown {
 
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
+  // Constructs are circular: show them by construct path.
+  const text = JSON.stringify(value, (_key, v) => (v && typeof v === 'object' && 'node' in v && (v as { node?: { path?: unknown } }).node?.path ? `<${(v as { node: { path: string } }).node.path}>` : v));
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 

@@ -15,6 +15,13 @@ export interface EmailDomainProps {
    * @default none - publish the records yourself (`aws ses get-identity-dkim-attributes`)
    */
   readonly hostedZoneId?: string;
+  /**
+   * Publish the `_amazonses` TXT verification record. Easy DKIM alone verifies
+   * the domain; a second region's identity of the same domain must leave it
+   * out, as the record name is the same in every region.
+   * @default true
+   */
+  readonly verificationRecord?: boolean;
 }
 
 /**
@@ -32,7 +39,7 @@ export class EmailDomain extends Construct {
     ]);
     this.identity = new SesDomainIdentity(this, 'identity', { domain: props.domainName });
     this.dkim = new SesDomainDkim(this, 'dkim', { domain: this.identity.domain });
-    if (props.hostedZoneId) {
+    if (props.hostedZoneId && props.verificationRecord !== false) {
       new Route53Record(this, 'verification_record', {
         zoneId: props.hostedZoneId,
         name: `_amazonses.${props.domainName}`,
@@ -40,6 +47,8 @@ export class EmailDomain extends Construct {
         ttl: 600,
         records: [this.identity.verificationToken],
       });
+    }
+    if (props.hostedZoneId) {
       // SES always issues exactly three DKIM tokens.
       for (let i = 0; i < 3; i++) {
         const token = Fn.element(this.dkim.dkimTokens, i);

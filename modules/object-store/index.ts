@@ -32,6 +32,13 @@ export interface BucketProps {
    */
   readonly noncurrentVersionExpiryDays?: number;
   /**
+   * Days after creation before a current object version expires (becomes
+   * non-current behind a delete marker; `noncurrentVersionExpiryDays` later
+   * removes it). Adds a second lifecycle rule, `expire-current-versions`.
+   * @default none - current versions never expire
+   */
+  readonly currentVersionExpiryDays?: number;
+  /**
    * Days before an incomplete multipart upload is aborted.
    * @default 7
    */
@@ -60,6 +67,7 @@ export class Bucket extends Construct {
       { field: 'bucketName', valid: (x) => /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(x.bucketName) && !x.bucketName.includes('..'), expected: '3-63 lower-case letters, digits, dots or dashes' },
       { field: 'corsAllowedOrigins', valid: (x) => x.corsAllowedOrigins.every((o) => /^https:\/\/[a-z0-9.-]+(:\d+)?$/.test(o)), expected: 'https:// origins without a path (no wildcards)' },
       { field: 'noncurrentVersionExpiryDays', valid: (x) => Number.isInteger(x.noncurrentVersionExpiryDays) && x.noncurrentVersionExpiryDays >= 1, expected: 'a whole number of days >= 1' },
+      { field: 'currentVersionExpiryDays', valid: (x) => x.currentVersionExpiryDays === undefined || (Number.isInteger(x.currentVersionExpiryDays) && x.currentVersionExpiryDays >= 1), expected: 'a whole number of days >= 1' },
     ]);
 
     this.bucket = new S3Bucket(this, 'bucket', {
@@ -96,6 +104,10 @@ export class Bucket extends Construct {
           noncurrentVersionExpiration: [{ noncurrentDays: p.noncurrentVersionExpiryDays }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: p.abortIncompleteUploadDays }],
         },
+        // Only when asked for: without it the rendered rule list is unchanged.
+        ...(p.currentVersionExpiryDays !== undefined
+          ? [{ id: 'expire-current-versions', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ days: p.currentVersionExpiryDays }] }]
+          : []),
       ],
     });
     if (p.corsAllowedOrigins.length) {

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { validateProps, withDefaults } from '../core/props';
 import { IGrantable } from '../iam/policy';
 import { SECRET_DEFAULTS } from './defaults';
@@ -18,13 +19,31 @@ export interface SecretProps {
 }
 
 /**
+ * Anything that names a Secrets Manager secret and can grant reading it: a
+ * `Secret` of this module, or a secret a managed service creates for itself
+ * (e.g. RDS's managed master password). ECS task definitions take this.
+ */
+export interface ISecretReference {
+  /** ARN of the secret. */
+  readonly secretArn: string;
+  /** Lets the grantee read the current value. */
+  grantRead(grantee: IGrantable): void;
+}
+
+/**
  * A Secrets Manager secret *without* a value in Terraform: the value never
  * enters Terraform state. The workload that owns it generates it on first use
  * (grantInitialize) and everything else reads it (grantRead).
+ *
+ * Exception, opt-in: `setValueFrom(expression)` gives the secret an initial
+ * value computed by Terraform (e.g. an attribute of another resource). That
+ * value is in Terraform state; use it only for values already there.
  */
-export class Secret extends Construct {
+export class Secret extends Construct implements ISecretReference {
   readonly secret: SecretsmanagerSecret;
   readonly secretName: string;
+  /** The version created by `setValueFrom`, if it was called. */
+  private valueVersion?: SecretsmanagerSecretVersion;
 
   constructor(scope: Construct, id: string, props: SecretProps) {
     super(scope, id);
@@ -43,6 +62,25 @@ export class Secret extends Construct {
 
   get secretArn(): string {
     return this.secret.arn;
+  }
+
+  /**
+   * Gives the secret an initial value from a Terraform expression, e.g.
+   * `replicationGroup.authToken` or a `${...}` interpolation: creates
+   * `aws_secretsmanager_secret_version.<id>_value`. The value is stored in
+   * Terraform state (as the expression's source already is). Versions put
+   * later outside Terraform (rotation) become AWSCURRENT without a plan diff.
+   * Callable once per secret.
+   */
+  setValueFrom(expression: string): SecretsmanagerSecretVersion {
+    if (this.valueVersion) {
+      throw new Error(`Secret ${this.node.path}: setValueFrom was already called; a secret gets at most one Terraform-managed value`);
+    }
+    this.valueVersion = new SecretsmanagerSecretVersion(this, 'value', {
+      secretId: this.secret.id,
+      secretString: expression,
+    });
+    return this.valueVersion;
   }
 
   /** Lets the grantee read the current value. */

@@ -1,20 +1,19 @@
-import { Construct } from 'constructs';
-import { LocalBackend, TerraformOutput } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { Aspects, IAspect, LocalBackend, TerraformOutput, TerraformProvider, TerraformResource } from 'cdktf';
+import { EcrReplicationConfiguration } from '@cdktf/provider-aws/lib/ecr-replication-configuration';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { ReadableStack } from '../../modules/core/stack';
-import { Network } from '../../modules/network';
 import { DockerHost } from '../../modules/docker-host';
 import { Secret } from '../../modules/secret';
 import { ContainerRepository } from '../../modules/container-registry';
-import { Bucket } from '../../modules/object-store';
-import { Queue } from '../../modules/queue';
-import { EmailDomain } from '../../modules/email';
+import { GeoRegion, GeoRouting } from '../../modules/geo-dns';
 import { Distribution } from '../../modules/cdn';
 import type { Environment } from '../../environments/lib/schema';
-import { capabilitiesAt, stageBySlug } from './stages';
-import { classifyHubNames } from './names';
+import { Capabilities, LAST_DOCKER_HOST_STAGE, capabilitiesAt, stageBySlug } from './stages';
+import { classifyHubNames, regionalNames } from './names';
 import { HostRuntime } from './host/runtime';
+import { RegionSpec, buildHighAvailability, buildObservability, buildRegionBase } from './regional';
 import { renderUserData } from './host/user-data';
 
 /** Version constraint of the AWS provider every stack pins (the mirror holds 5.100.0). */
@@ -39,87 +38,107 @@ export class ClassifyHubStack extends ReadableStack {
     const names = classifyHubNames(env);
     const profile = env.profile;
     const zoneId = ch.domain.hostedZoneId;
+    const defaultTags = [{ tags: { Project: 'classifyhub', Environment: env.name, ManagedBy: 'cdktf', ...env.tags } }];
 
     new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
-    const defaultTags = [{ tags: { Project: 'classifyhub', Environment: env.name, ManagedBy: 'cdktf', ...env.tags } }];
     new AwsProvider(this, 'aws', { region: env.account.region, allowedAccountIds: [env.account.id], defaultTags });
 
-    const network = new Network(this, 'network', {
-      namePrefix: names.prefix,
-      cidrBlock: env.network.cidr,
+    const primary: RegionSpec = {
+      names: regionalNames(env, env.account.region),
+      cidr: env.network.cidr,
       availabilityZones: env.network.availabilityZones,
-      logRetentionDays: profile.logRetentionDays,
-    });
+    };
+    const base = buildRegionBase(this, env, caps, primary);
+    const { network, jwtKey, images, notifications, email } = base;
+    const repositories = [base.repositories.backend, base.repositories.frontend, base.repositories.worker].filter((r): r is ContainerRepository => r !== undefined);
 
+    // Secrets only the Docker host uses (its own PostgreSQL); kept while the host exists, and after.
     const recoveryWindowDays = profile.deletionProtection ? 30 : 7;
     const dbPassword = new Secret(this, 'db_password_secret', {
       secretName: names.secrets.dbPassword,
       description: 'PostgreSQL superuser password of ClassifyHub (generated on the host at first boot)',
       recoveryWindowDays,
     });
-    const jwtKey = caps.auth
-      ? new Secret(this, 'jwt_signing_key_secret', { secretName: names.secrets.jwtSigningKey, description: 'JWT signing key of the ClassifyHub backend', recoveryWindowDays })
-      : undefined;
     const replicationPassword = caps.readReplica
       ? new Secret(this, 'replication_password_secret', { secretName: names.secrets.replicationPassword, description: 'PostgreSQL streaming replication password', recoveryWindowDays })
       : undefined;
 
-    const repositories = [
-      new ContainerRepository(this, 'backend_repository', { repositoryName: names.repository('backend') }),
-      ...(caps.frontend ? [new ContainerRepository(this, 'frontend_repository', { repositoryName: names.repository('frontend') })] : []),
-      ...(caps.asyncNotifications ? [new ContainerRepository(this, 'worker_repository', { repositoryName: names.repository('worker') })] : []),
-    ];
+    // From stage 12 the host keeps its stage-11 configuration (it only waits for the data migration).
+    const hostCaps = caps.highAvailability ? capabilitiesAt(LAST_DOCKER_HOST_STAGE) : caps;
+    const host = ch.decommissionDockerHost
+      ? undefined
+      : new DockerHost(this, 'docker_host', {
+          namePrefix: names.prefix,
+          subnet: network.publicSubnets[0],
+          amiId: ch.amiId,
+          instanceType: ch.instanceType,
+          dataVolumeSizeGiB: ch.dataVolumeSizeGiB,
+          userData: renderUserData(hostRuntime(env, hostCaps)),
+          containerLogGroupName: names.containerLogGroup,
+          logRetentionDays: profile.logRetentionDays,
+          backupRetentionDays: profile.backupRetentionDays,
+          deletionProtection: profile.deletionProtection,
+        });
+    if (host) {
+      dbPassword.grantInitialize(host.role);
+      jwtKey?.grantInitialize(host.role);
+      replicationPassword?.grantInitialize(host.role);
+      repositories.forEach((r) => r.grantPull(host.role));
+      images?.grantReadWrite(host.role);
+      notifications?.grantSendMessages(host.role);
+      notifications?.grantConsumeMessages(host.role);
+      email?.grantSend(host.role, ch.senderEmail);
+    }
 
-    const uiOrigins = [`https://${names.appDomain}`, ...(caps.cdn ? [`https://${names.cdnDomain}`] : [])];
-    const images = caps.objectStorage
-      ? new Bucket(this, 'images_bucket', { bucketName: names.imagesBucket, corsAllowedOrigins: uiOrigins, preventDestroy: profile.deletionProtection })
-      : undefined;
-    const notifications = caps.asyncNotifications ? new Queue(this, 'notification_queue', { queueName: names.notificationQueue }) : undefined;
-    const email = caps.asyncNotifications ? new EmailDomain(this, 'email_domain', { domainName: ch.domain.name, hostedZoneId: zoneId }) : undefined;
+    const ha = caps.highAvailability ? buildHighAvailability(this, env, caps, primary, base) : undefined;
+    if (ha && host) {
+      // The 11 -> 12 data migration streams pg_dump from the host into RDS (README runbook).
+      ha.database.allowFrom(host.securityGroup, 'data migration from the Docker host');
+    }
+    if (ha && caps.observability) buildObservability(this, env, primary, base, ha);
 
-    const runtime: HostRuntime = {
-      capabilities: caps,
-      region: env.account.region,
-      appDomain: names.appDomain,
-      cdnDomain: caps.cdn ? names.cdnDomain : undefined,
-      acmeEmail: ch.senderEmail,
-      images: {
-        backend: `${names.registry}/${names.repository('backend')}:${ch.images.backend}`,
-        frontend: `${names.registry}/${names.repository('frontend')}:${ch.images.frontend}`,
-        worker: `${names.registry}/${names.repository('worker')}:${ch.images.worker}`,
-        ...ch.thirdPartyImages,
-      },
-      registry: names.registry,
-      containerLogGroup: names.containerLogGroup,
-      imagesBucket: names.imagesBucket,
-      notificationQueueUrl: names.notificationQueueUrl,
-      senderEmail: ch.senderEmail,
-      secrets: names.secrets,
-      rateLimitPerMinute: ch.rateLimit.requestsPerMinute,
-    };
+    const geoRegions: GeoRegion[] = [];
+    if (ha) geoRegions.push({ key: primary.names.region.replace(/-/g, '_'), location: ch.multiRegion.primaryLocation, albDnsName: ha.loadBalancer.dnsName, albZoneId: ha.loadBalancer.zoneId, isDefault: true });
 
-    const host = new DockerHost(this, 'docker_host', {
-      namePrefix: names.prefix,
-      subnet: network.publicSubnets[0],
-      amiId: ch.amiId,
-      instanceType: ch.instanceType,
-      dataVolumeSizeGiB: ch.dataVolumeSizeGiB,
-      userData: renderUserData(runtime),
-      containerLogGroupName: names.containerLogGroup,
-      logRetentionDays: profile.logRetentionDays,
-      backupRetentionDays: profile.backupRetentionDays,
-      deletionProtection: profile.deletionProtection,
-    });
-    dbPassword.grantInitialize(host.role);
-    jwtKey?.grantInitialize(host.role);
-    replicationPassword?.grantInitialize(host.role);
-    repositories.forEach((r) => r.grantPull(host.role));
-    images?.grantReadWrite(host.role);
-    notifications?.grantSendMessages(host.role);
-    notifications?.grantConsumeMessages(host.role);
-    email?.grantSend(host.role, ch.senderEmail);
+    if (caps.multiRegion && ha) {
+      const replicationTargets: string[] = [];
+      for (const r of ch.multiRegion.regions) {
+        const spec: RegionSpec = { names: regionalNames(env, r.region), cidr: r.cidr, availabilityZones: r.availabilityZones };
+        const key = spec.names.key!;
+        const provider = new AwsProvider(this, `aws_${key}`, { alias: key, region: r.region, allowedAccountIds: [env.account.id], defaultTags });
+        // One scope per region; every resource in it uses the region's provider.
+        const scope = new Construct(this, key);
+        Aspects.of(scope).add(new DefaultProvider(provider));
+        const regionBase = buildRegionBase(scope, env, caps, spec);
+        const regionHa = buildHighAvailability(scope, env, caps, spec, regionBase);
+        if (caps.observability) buildObservability(scope, env, spec, regionBase, regionHa);
+        geoRegions.push({ key, location: r.location, albDnsName: regionHa.loadBalancer.dnsName, albZoneId: regionHa.loadBalancer.zoneId });
+        replicationTargets.push(r.region);
+      }
+      // Images are pushed once, to the environment's region; ECR copies them to the others.
+      new EcrReplicationConfiguration(this, 'ecr_replication', {
+        replicationConfiguration: {
+          rule: [
+            {
+              destination: replicationTargets.map((region) => ({ region, registryId: env.account.id })),
+              repositoryFilter: [{ filter: `${names.prefix}/`, filterType: 'PREFIX_MATCH' }],
+            },
+          ],
+        },
+      });
+    }
 
-    if (zoneId) {
+    if (zoneId && ha) {
+      // Geolocation routing from stage 12 on (one region until 14), each region tied to its ALB's
+      // health check. The default record keeps the address of the host's A record: `app_record`.
+      new GeoRouting(this, 'app', {
+        namePrefix: names.prefix,
+        hostedZoneId: zoneId,
+        recordName: names.appDomain,
+        regions: geoRegions,
+        defaultRecordId: 'record',
+      });
+    } else if (zoneId && host) {
       new Route53Record(this, 'app_record', { zoneId, name: names.appDomain, type: 'A', ttl: 300, records: [host.publicIp] });
     }
 
@@ -131,6 +150,8 @@ export class ClassifyHubStack extends ReadableStack {
         domainName: names.cdnDomain,
         hostedZoneId: zoneId,
         usEast1Provider: usEast1,
+        // The app origin is the app's DNS name: the host until stage 11, then the nearest region's ALB
+        // (its certificate is for this name, so CloudFront's origin TLS check passes).
         appOriginDomainName: names.appDomain,
         bucket: images,
         priceClass: env.tier === 'prod' ? 'PriceClass_All' : 'PriceClass_100',
@@ -140,11 +161,54 @@ export class ClassifyHubStack extends ReadableStack {
     const stage = stageBySlug(ch.stage);
     new TerraformOutput(this, 'stage', { value: stage.slug, description: `ClassifyHub stage: ${stage.title}` });
     new TerraformOutput(this, 'app_url', { value: `https://${names.appDomain}` });
-    new TerraformOutput(this, 'host_public_ip', { value: host.publicIp });
-    new TerraformOutput(this, 'host_instance_id', { value: host.instance.id, description: 'aws ssm start-session --target <id>' });
+    if (host) {
+      new TerraformOutput(this, 'host_public_ip', { value: host.publicIp });
+      new TerraformOutput(this, 'host_instance_id', { value: host.instance.id, description: 'aws ssm start-session --target <id>' });
+    }
+    if (ha) {
+      new TerraformOutput(this, 'alb_dns_name', { value: ha.loadBalancer.dnsName });
+      new TerraformOutput(this, 'ecs_cluster_name', { value: ha.cluster.clusterName });
+      new TerraformOutput(this, 'database_endpoint', { value: ha.database.endpoint });
+      new TerraformOutput(this, 'database_master_secret_arn', { value: ha.database.masterSecret.secretArn, description: 'RDS-managed master credentials (JSON)' });
+    }
     new TerraformOutput(this, 'ecr_repositories', { value: Object.fromEntries(repositories.map((r) => [r.node.id.replace(/_repository$/, ''), r.repositoryUrl])) });
     if (images) new TerraformOutput(this, 'images_bucket_name', { value: images.bucketName });
     if (notifications) new TerraformOutput(this, 'notification_queue_url', { value: notifications.queueUrl });
     if (cdn) new TerraformOutput(this, 'cdn_url', { value: `https://${names.cdnDomain}` });
   }
+}
+
+/** Gives every resource under a scope that has no provider of its own the scope's provider (one per region). */
+class DefaultProvider implements IAspect {
+  constructor(private readonly provider: TerraformProvider) {}
+
+  visit(node: IConstruct): void {
+    if (node instanceof TerraformResource && node.provider === undefined) node.provider = this.provider;
+  }
+}
+
+/** The Docker host's configuration inputs: plain values derived from the environment. */
+function hostRuntime(env: Environment, capabilities: Capabilities): HostRuntime {
+  const ch = env.classifyhub;
+  const names = classifyHubNames(env);
+  return {
+    capabilities,
+    region: env.account.region,
+    appDomain: names.appDomain,
+    cdnDomain: capabilities.cdn ? names.cdnDomain : undefined,
+    acmeEmail: ch.senderEmail,
+    images: {
+      backend: `${names.registry}/${names.repository('backend')}:${ch.images.backend}`,
+      frontend: `${names.registry}/${names.repository('frontend')}:${ch.images.frontend}`,
+      worker: `${names.registry}/${names.repository('worker')}:${ch.images.worker}`,
+      ...ch.thirdPartyImages,
+    },
+    registry: names.registry,
+    containerLogGroup: names.containerLogGroup,
+    imagesBucket: names.imagesBucket,
+    notificationQueueUrl: names.notificationQueueUrl,
+    senderEmail: ch.senderEmail,
+    secrets: names.secrets,
+    rateLimitPerMinute: ch.rateLimit.requestsPerMinute,
+  };
 }

@@ -65,11 +65,11 @@ export const STAGES = [
     summary: 'Streaming PostgreSQL replica container; backend splits reads and writes.' },
   { number: 11, slug: '11-rate-limiting', title: 'Rate Limiting', adds: ['rateLimiting'], implemented: true,
     summary: 'Gateway rate limiting with counters in Redis.' },
-  { number: 12, slug: '12-high-availability', title: 'High Availability', adds: ['highAvailability'], implemented: false,
+  { number: 12, slug: '12-high-availability', title: 'High Availability', adds: ['highAvailability'], implemented: true,
     summary: 'Multi-AZ ECS/Fargate, RDS, ElastiCache and OpenSearch behind an ALB.' },
-  { number: 13, slug: '13-observability', title: 'Observability', adds: ['observability'], implemented: false,
+  { number: 13, slug: '13-observability', title: 'Observability', adds: ['observability'], implemented: true,
     summary: 'CloudWatch logs, alarms and dashboard; SNS on-call topic.' },
-  { number: 14, slug: '14-multi-region', title: 'Multi-Region Deployment', adds: ['multiRegion'], implemented: false,
+  { number: 14, slug: '14-multi-region', title: 'Multi-Region Deployment', adds: ['multiRegion'], implemented: true,
     summary: 'The regional stack in three regions behind Route 53 geolocation routing.' },
 ] as const satisfies readonly StageDefinition[];
 
@@ -98,6 +98,9 @@ export function capabilitiesAt(slug: string): Capabilities {
   }
   return flags;
 }
+
+/** The last stage that runs everything on the Docker host; from the next one on the host is only kept for migration. */
+export const LAST_DOCKER_HOST_STAGE = '11-rate-limiting' satisfies StageSlug;
 
 /** The stage that introduces a capability. */
 export function stageIntroducing(capability: Capability): StageDefinition {

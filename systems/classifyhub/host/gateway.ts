@@ -99,23 +99,50 @@ ${routes.map((r) => indent(r, 4)).join('\n')}
 `;
 }
 
+/** Where the rate limiter finds Redis. */
+export interface RateLimitRedis {
+  /** Lua expression of the host name: `"redis"` on the Docker host, `os.getenv("REDIS_HOST")` on ECS. */
+  readonly hostLua: string;
+  readonly port: number;
+  /** TLS to Redis (ElastiCache in-transit encryption); needs lua_ssl_trusted_certificate. */
+  readonly tls?: boolean;
+  /** Environment variable holding the AUTH token (declared with `env` in nginx.conf). */
+  readonly authTokenEnv?: string;
+}
+
 /**
  * Lua module `classifyhub.ratelimit` of the gateway: a fixed-window limiter
  * with one Redis counter per client IP and minute, shared by every gateway
  * process. Redis down means fail open (logged), not an outage.
  */
-export const RATE_LIMIT_LUA = `local redis = require "resty.redis"
-
+export function rateLimitLua(redis: RateLimitRedis): string {
+  const connect = redis.tls
+    ? `red:connect(HOST, ${redis.port}, { ssl = true, ssl_verify = true, server_name = HOST })`
+    : `red:connect(${redis.hostLua}, ${redis.port})`;
+  const auth = redis.authTokenEnv
+    ? `
+  local reused = red:get_reused_times()
+  if (not reused or reused == 0) and TOKEN then
+    local authed, auth_err = red:auth(TOKEN)
+    if not authed then
+      ngx.log(ngx.ERR, "rate limit skipped, redis AUTH failed: ", auth_err)
+      return
+    end
+  end`
+    : '';
+  const globals = redis.tls || redis.authTokenEnv ? `\n${redis.tls ? `local HOST = ${redis.hostLua}\n` : ''}${redis.authTokenEnv ? `local TOKEN = os.getenv("${redis.authTokenEnv}")\n` : ''}` : '';
+  return `local redis = require "resty.redis"
+${globals}
 local _M = {}
 
 function _M.check(limit)
   local red = redis:new()
   red:set_timeouts(100, 100, 100)
-  local ok, err = red:connect("redis", ${PORTS.redis})
+  local ok, err = ${connect}
   if not ok then
     ngx.log(ngx.ERR, "rate limit skipped, redis unavailable: ", err)
     return
-  end
+  end${auth}
   local now = ngx.time()
   local key = "ratelimit:" .. ngx.var.remote_addr .. ":" .. math.floor(now / 60)
   local count, incr_err = red:incr(key)
@@ -137,12 +164,16 @@ end
 
 return _M
 `;
+}
 
-function block(head: string, lines: string[], extra = ''): string {
+/** The limiter of the Docker host: the redis container, no TLS, no AUTH (internal network). */
+export const RATE_LIMIT_LUA = rateLimitLua({ hostLua: '"redis"', port: PORTS.redis });
+
+export function block(head: string, lines: string[], extra = ''): string {
   return `${head} {\n${lines.map((l) => `  ${l}`).join('\n')}${extra}\n}`;
 }
 
-function indent(text: string, spaces: number): string {
+export function indent(text: string, spaces: number): string {
   const pad = ' '.repeat(spaces);
   return text
     .split('\n')

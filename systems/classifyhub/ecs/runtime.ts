@@ -1,0 +1,11 @@
+/** Container ports of the ClassifyHub services on ECS (stage 12 on). */
+export const ECS_PORTS = {
+  /** API gateway (OpenResty), the ALB's target. */
+  gateway: 8080,
+  backend: 8080,
+  frontend: 8080,
+  /** Health endpoint of the notification worker. */
+  worker: 8081,
+  /** SigV4-signing proxy sidecar in the gateway task, in front of OpenSearch. */
+  searchSigner: 8005,
+} as const;
