@@ -41,7 +41,14 @@ describe('the committed environments', () => {
 describe('bad input names the file, the field, the value received and what is allowed', () => {
   const cases: Array<[string, (raw: Record<string, any>) => void, RegExp[]]> = [
     ['unknown stage', (r) => (r.classifyhub.stage = '07-gateway'), [/environments\/dev\.ts/, /field "classifyhub\.stage": received "07-gateway"; expected one of: 01-monolith, .*14-multi-region/]],
-    ['stage not implemented yet', (r) => (r.classifyhub.stage = '12-high-availability'), [/field "classifyhub\.stage": received "12-high-availability"; stage 12-high-availability is not implemented yet/]],
+    ['HA stage with one zone', (r) => (r.network.availabilityZones = ['us-east-1a']), [/field "network\.availabilityZones": received \["us-east-1a"\]; stage 14-multi-region spreads every service over the zones; the dev tier needs at least 2/]],
+    ['observability without on-call', (r) => (r.classifyhub.onCallEmails = []), [/field "classifyhub\.onCallEmails": received \[\]; stage 14-multi-region sends alarms to an on-call topic/]],
+    ['decommission before 12', (r) => (r.classifyhub.stage = '11-rate-limiting'), [/field "classifyhub\.decommissionDockerHost": received true; the Docker host runs the whole system until 12-high-availability/]],
+    ['multi-region without regions', (r) => (r.classifyhub.multiRegion.regions = []), [/field "classifyhub\.multiRegion\.regions": received \[\]; stage 14-multi-region needs at least one further region/]],
+    ['overlapping regional CIDRs', (r) => (r.classifyhub.multiRegion.regions[1].cidr = '10.10.0.0/16'), [/field "classifyhub\.multiRegion\.regions\.1\.cidr": received "10\.10\.0\.0\/16"; overlaps network\.cidr \(10\.10\.0\.0\/16\)/]],
+    ['overlapping secondary CIDRs', (r) => (r.classifyhub.multiRegion.regions[1].cidr = '10.11.0.0/16'), [/regions\.1\.cidr": received "10\.11\.0\.0\/16"; overlaps classifyhub\.multiRegion\.regions\.0\.cidr/]],
+    ['two regions for one continent', (r) => (r.classifyhub.multiRegion.regions[1].location = 'EU'), [/regions\.1\.location": received "EU"; each continent is routed to one region only/]],
+    ['regional AZ outside its region', (r) => (r.classifyhub.multiRegion.regions[0].availabilityZones = ['eu-west-1a', 'us-east-1b']), [/regions\.0\.availabilityZones\.1": received "us-east-1b"; AZ must be in the region eu-west-1/]],
     ['bad CIDR', (r) => (r.network.cidr = '10.0.0.1/16'), [/field "network\.cidr": received "10\.0\.0\.1\/16"; expected an IPv4 CIDR block/]],
     ['AZ outside the region', (r) => (r.network.availabilityZones = ['eu-west-1a']), [/field "network\.availabilityZones\.0": received "eu-west-1a"; AZ must be in the environment's region us-east-1/]],
     ['account id', (r) => (r.account.id = '1234'), [/field "account\.id": received "1234"; expected a 12-digit AWS account id/]],
@@ -94,12 +101,12 @@ describe('synth with a bad environment file', () => {
 
   test('exits non-zero with the file, field and value, and writes nothing', () => {
     const file = path.join(dir, 'environments', 'staging.ts');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("stage: '10-read-replicas'", "stage: '10-read-replica'"));
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("stage: '13-observability'", "stage: '13-observabilty'"));
     const outdir = path.join(dir, 'cdktf.out');
     const result = synth(outdir);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/environments\/staging\.ts: invalid environment/);
-    expect(result.stderr).toMatch(/field "classifyhub\.stage": received "10-read-replica"; expected one of: /);
+    expect(result.stderr).toMatch(/field "classifyhub\.stage": received "13-observabilty"; expected one of: /);
     expect(fs.existsSync(outdir)).toBe(false);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('cdktf.out'))).toEqual([]);
   });

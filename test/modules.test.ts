@@ -185,3 +185,10 @@ test('without deletion protection: termination allowed, no prevent_destroy; neve
   expect(out).toHaveResourceWithProperties(Instance, { disable_api_termination: false });
   expect(out).not.toHaveResourceWithProperties(EbsVolume, { lifecycle: { prevent_destroy: true } });
 });
+
+describe('EmailDomain in a second region', () => {
+  test('verificationRecord: false leaves out the _amazonses TXT record and keeps the DKIM records', () => {
+    const json = parsed(synth((s) => new EmailDomain(s, 'email_domain', { domainName: 'example.com', hostedZoneId: 'Z0123456789ABC', verificationRecord: false })));
+    expect(Object.keys(json.resource.aws_route53_record).sort()).toEqual(['email_domain_dkim_record_1', 'email_domain_dkim_record_2', 'email_domain_dkim_record_3']);
+  });
+});

@@ -373,3 +373,38 @@ describe('FargateService validation', () => {
     expect(fails({ cpu: 256, memoryMiB: 8192, desiredCount: 9 })).toThrow(/memoryMiB: received 8192[\s\S]*desiredCount: received 9/);
   });
 });
+
+describe('FargateService volumes and late target groups', () => {
+  test('task-scoped volumes are declared on the task and mounted per container; undeclared volumes are refused', () => {
+    const json = synth((s) =>
+      service(s, base(s), 'backend_service', {
+        volumes: ['secrets'],
+        containers: [
+          { name: 'init', image: 'example.com/cli:2.0.0', essential: false, mountPoints: [{ volume: 'secrets', path: '/run/secrets' }] },
+          { name: 'app', image: 'example.com/app:1.0.0', port: 8080, portName: 'http', dependsOn: [{ containerName: 'init', condition: 'SUCCESS' }], mountPoints: [{ volume: 'secrets', path: '/run/secrets', readOnly: true }] },
+        ],
+      }),
+    );
+    expect(json.resource.aws_ecs_task_definition.backend_service_task_definition.volume).toEqual([{ name: 'secrets' }]);
+    const [init, app] = containersOf(json);
+    expect(init.mountPoints).toEqual([{ sourceVolume: 'secrets', containerPath: '/run/secrets', readOnly: false }]);
+    expect(app.mountPoints).toEqual([{ sourceVolume: 'secrets', containerPath: '/run/secrets', readOnly: true }]);
+    expect(() =>
+      synth((s) => service(s, base(s), 'backend_service', { containers: [{ name: 'app', image: 'example.com/app:1.0.0', mountPoints: [{ volume: 'scratch', path: '/tmp' }] }] })),
+    ).toThrow(/containers\.0\.mountPoints: received \[\{"volume":"scratch","path":"\/tmp"\}\]; expected volumes declared in the service's volumes \(\[\]\)/);
+  });
+
+  test('attachToTargetGroup registers the tasks after the fact, with the same checks', () => {
+    const out = synthString((s) => {
+      const b = base(s);
+      const svc = service(s, b);
+      const tg = new LbTargetGroup(s, 'tg', { name: 't-tg', port: 8080, protocol: 'HTTP', targetType: 'ip', vpcId: b.vpc.id });
+      svc.attachToTargetGroup({ targetGroup: tg, containerName: 'app', containerPort: 8080 });
+      expect(() => svc.attachToTargetGroup({ targetGroup: tg, containerName: 'app', containerPort: 9090 })).toThrow(/target\.containerPort: received 9090; expected the port of container app \(8080\)/);
+    });
+    expect(out).toHaveResourceWithProperties(EcsService, {
+      load_balancer: [{ target_group_arn: '${aws_lb_target_group.tg.arn}', container_name: 'app', container_port: 8080 }],
+      health_check_grace_period_seconds: 60,
+    });
+  });
+});

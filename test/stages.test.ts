@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { IMPLEMENTED_STAGES, STAGES, Capability, capabilitiesAt, StageSlug } from '../systems/classifyhub/stages';
+import { loadEnvironment } from '../environments/lib/load';
 import { addresses, hostFilesOf, synthClassifyHub, SynthJson } from './helpers';
 
 /** What seed 001 draws for each capability: Terraform addresses and containers on the host. */
@@ -28,13 +29,18 @@ const MARKERS: ReadonlyArray<{ capability: Capability; addresses: string[]; serv
   { capability: 'rateLimiting', addresses: [], services: [], backendEnv: [] },
 ];
 
-const synthesized = new Map<StageSlug, SynthJson>(IMPLEMENTED_STAGES.map((s) => [s.slug as StageSlug, synthClassifyHub('dev', s.slug as StageSlug)]));
+// dev with the Docker host kept through stages 12-14 (as mid-migration), so promotion can be followed end to end.
+const dev = loadEnvironment('dev');
+const devKeepingHost = { ...dev, classifyhub: { ...dev.classifyhub, decommissionDockerHost: false } };
+const synthesized = new Map<StageSlug, SynthJson>(IMPLEMENTED_STAGES.map((s) => [s.slug as StageSlug, synthClassifyHub(devKeepingHost, s.slug as StageSlug)]));
+/** Stages that run on the Docker host (from 12 on it only waits for the data migration, frozen at 11). */
+const HOST_STAGES = IMPLEMENTED_STAGES.filter((s) => !capabilitiesAt(s.slug).highAvailability);
 
 function composeOf(json: SynthJson): { services: Record<string, { environment?: Record<string, string> }> } {
   return parse(hostFilesOf(json).get('/opt/classifyhub/docker-compose.yml')!);
 }
 
-describe.each(IMPLEMENTED_STAGES.map((s) => [s.slug as StageSlug]))('stage %s', (slug) => {
+describe.each(HOST_STAGES.map((s) => [s.slug as StageSlug]))('stage %s', (slug) => {
   const json = synthesized.get(slug)!;
   const caps = capabilitiesAt(slug);
   const present = new Set(addresses(json));
@@ -75,11 +81,18 @@ describe('promotion keeps addresses', () => {
 
   test('identity of stateful resources never depends on the stage', () => {
     const first = synthesized.get('01-monolith')!.resource;
-    const last = synthesized.get('11-rate-limiting')!.resource;
+    const last = synthesized.get('14-multi-region')!.resource;
     const volume = (r: SynthJson['resource']) => r.aws_ebs_volume.docker_host_data_volume;
     expect(volume(last)).toEqual(volume(first));
     expect(last.aws_instance.docker_host_instance.ami).toBe(first.aws_instance.docker_host_instance.ami);
     expect(last.aws_instance.docker_host_instance.user_data_replace_on_change).toBe(false);
+  });
+
+  test('from stage 12 the Docker host keeps its stage-11 configuration until it is decommissioned', () => {
+    const at11 = synthesized.get('11-rate-limiting')!.resource;
+    for (const slug of ['12-high-availability', '13-observability', '14-multi-region'] as const) {
+      expect(synthesized.get(slug)!.resource.aws_instance.docker_host_instance).toEqual(at11.aws_instance.docker_host_instance);
+    }
   });
 });
 

@@ -65,7 +65,8 @@ export class ClassifyHubStack extends ReadableStack {
 
     // From stage 12 the host keeps its stage-11 configuration (it only waits for the data migration).
     const hostCaps = caps.highAvailability ? capabilitiesAt(LAST_DOCKER_HOST_STAGE) : caps;
-    const host = ch.decommissionDockerHost
+    // The flag only counts once the managed services exist (the schema refuses it earlier; atStage does not re-validate).
+    const host = caps.highAvailability && ch.decommissionDockerHost
       ? undefined
       : new DockerHost(this, 'docker_host', {
           namePrefix: names.prefix,

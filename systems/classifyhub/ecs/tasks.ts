@@ -59,7 +59,8 @@ export function backendContainers(i: EcsTaskInputs): ContainerProps[] {
   // Fetch-or-create: the only writer of the JWT key; never overwrites a value.
   const initScript = [
     'set -eu',
-    `umask 077`,
+    // Readable by the backend whatever user its image runs as; the volume exists only inside this task.
+    'umask 022',
     `printf '%s' "$DB_PASSWORD" > ${SECRETS_PATH}/db_password`,
     `printf '%s' "$REDIS_AUTH_TOKEN" > ${SECRETS_PATH}/redis_auth_token`,
     ...(caps.auth
