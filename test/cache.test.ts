@@ -1,6 +1,4 @@
-import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -10,16 +8,11 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { CacheCluster, CacheClusterProps } from '../modules/cache';
 import { Secret } from '../modules/secret';
 import { ServiceRole } from '../modules/iam/role';
-import { ReadableStack } from '../modules/core/stack';
+import { synthFixture } from './helpers';
 
 type Json = { resource: Record<string, Record<string, any>> };
 /** Synthesizes constructs in a ReadableStack, so addresses are the ones stacks get. */
-const synth = (build: (scope: Construct) => void): string => {
-  const stack = new ReadableStack(Testing.app(), 'test');
-  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
-  build(stack);
-  return Testing.synth(stack);
-};
+const synth = synthFixture;
 const parsed = (s: string) => JSON.parse(s) as Json;
 
 const vpcAndSubnets = (scope: Construct, count = 2) => {

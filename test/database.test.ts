@@ -13,15 +13,11 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { ReadableStack } from '../modules/core/stack';
 import { ServiceRole } from '../modules/iam/role';
 import { Database, DatabaseProps } from '../modules/database';
+import { synthFixture } from './helpers';
 
 type Json = { resource: Record<string, Record<string, any>> };
 /** Synthesizes constructs in a ReadableStack, so addresses are the ones stacks get. */
-const synth = (build: (scope: Construct) => void): Json => {
-  const stack = new ReadableStack(Testing.app(), 'test');
-  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
-  build(stack);
-  return JSON.parse(Testing.synth(stack)) as Json;
-};
+const synth = (build: (scope: Construct) => void): Json => JSON.parse(synthFixture(build)) as Json;
 
 const REQUIRED = { backupRetentionDays: 7, deletionProtection: true, logRetentionDays: 30 };
 /** VPC, two private subnets and a Database with id `database`. */

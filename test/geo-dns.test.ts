@@ -1,18 +1,11 @@
-import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
-import { ReadableStack } from '../modules/core/stack';
 import { GeoRegion, GeoRouting, GeoRoutingProps } from '../modules/geo-dns';
+import { synthFixture } from './helpers';
 
 type Json = { resource: Record<string, Record<string, any>> };
-const synth = (build: (scope: Construct) => void): string => {
-  const stack = new ReadableStack(Testing.app(), 'test');
-  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
-  build(stack);
-  return Testing.synth(stack);
-};
+const synth = synthFixture;
 const parsed = (s: string) => JSON.parse(s) as Json;
 
 const US: GeoRegion = { key: 'us_east_1', location: 'NA', albDnsName: 'ch-1.us-east-1.elb.amazonaws.com', albZoneId: 'Z35SXDOTRQ7X7K', isDefault: true };

@@ -1,4 +1,7 @@
 import { App, Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { ReadableStack } from '../modules/core/stack';
 import { loadEnvironment } from '../environments/lib/load';
 import type { Environment } from '../environments/lib/schema';
 import { addClassifyHubStacks, atStage } from '../systems/classifyhub/app';
@@ -38,4 +41,12 @@ export function hostFilesOf(json: SynthJson): Map<string, string> {
 export function userDataOf(json: SynthJson): string {
   const instance = json.resource.aws_instance.docker_host_instance as { user_data: string };
   return unescapeTerraformTemplate(instance.user_data);
+}
+
+/** Synthesizes constructs in a ReadableStack with an us-east-1 provider, so addresses are the ones real stacks get. */
+export function synthFixture(build: (scope: Construct) => void): string {
+  const stack = new ReadableStack(Testing.app(), 'test');
+  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+  build(stack);
+  return Testing.synth(stack);
 }

@@ -1,6 +1,5 @@
-import { TerraformOutput, Testing } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
@@ -9,16 +8,11 @@ import { Network } from '../modules/network';
 import { LoadBalancer, LoadBalancerProps } from '../modules/load-balancer';
 import { ELB_ACCOUNT_BY_REGION } from '../modules/load-balancer/defaults';
 import { Bucket } from '../modules/object-store';
-import { ReadableStack } from '../modules/core/stack';
+import { synthFixture } from './helpers';
 
 type Json = { resource: Record<string, Record<string, any>> };
 /** Synthesizes constructs in a ReadableStack, so addresses are the ones stacks get. */
-const synth = (build: (scope: Construct) => void): Json => {
-  const stack = new ReadableStack(Testing.app(), 'test');
-  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
-  build(stack);
-  return JSON.parse(Testing.synth(stack)) as Json;
-};
+const synth = (build: (scope: Construct) => void): Json => JSON.parse(synthFixture(build)) as Json;
 const synthText = (build: (scope: Construct) => void): string => JSON.stringify(synth(build));
 
 const network = (scope: Construct, zones = 2) =>

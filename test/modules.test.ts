@@ -1,4 +1,3 @@
-import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
@@ -22,17 +21,12 @@ import { Secret } from '../modules/secret';
 import { EmailDomain } from '../modules/email';
 import { Distribution } from '../modules/cdn';
 import { ServiceRole } from '../modules/iam/role';
-import { ReadableStack } from '../modules/core/stack';
 import { escapeTerraformTemplate, unescapeTerraformTemplate } from '../modules/core/template';
+import { synthFixture } from './helpers';
 
 type Json = { resource: Record<string, Record<string, any>> };
 /** Synthesizes constructs in a ReadableStack, so addresses are the ones stacks get. */
-const synth = (build: (scope: Construct) => void): string => {
-  const stack = new ReadableStack(Testing.app(), 'test');
-  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
-  build(stack);
-  return Testing.synth(stack);
-};
+const synth = synthFixture;
 const parsed = (s: string) => JSON.parse(s) as Json;
 function policyOf(json: Json, type: string, name?: string): any {
   const byName = json.resource[type];

@@ -1,11 +1,9 @@
-import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
-import { ReadableStack } from '../modules/core/stack';
 import { ServiceRole } from '../modules/iam/role';
+import { synthFixture } from './helpers';
 import {
   AlarmTopic,
   AlarmTopicProps,
@@ -21,12 +19,7 @@ import {
 
 type Json = { resource: Record<string, Record<string, any>> };
 /** Synthesizes constructs in a ReadableStack, so addresses are the ones stacks get. */
-const synth = (build: (scope: Construct) => void): string => {
-  const stack = new ReadableStack(Testing.app(), 'test');
-  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
-  build(stack);
-  return Testing.synth(stack);
-};
+const synth = synthFixture;
 const parsed = (s: string) => JSON.parse(s) as Json;
 const alarmsOf = (json: Json): Record<string, any> => json.resource.aws_cloudwatch_metric_alarm;
 

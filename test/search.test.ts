@@ -1,6 +1,4 @@
-import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -9,16 +7,11 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { SearchDomain, SearchDomainProps } from '../modules/search';
 import { ServiceRole } from '../modules/iam/role';
 import { PolicyStatement } from '../modules/iam/policy';
-import { ReadableStack } from '../modules/core/stack';
+import { synthFixture } from './helpers';
 
 type Json = { resource: Record<string, Record<string, any>> };
 /** Synthesizes constructs in a ReadableStack, so addresses are the ones stacks get. */
-const synth = (build: (scope: Construct) => void): string => {
-  const stack = new ReadableStack(Testing.app(), 'test');
-  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
-  build(stack);
-  return Testing.synth(stack);
-};
+const synth = synthFixture;
 const parsed = (s: string) => JSON.parse(s) as Json;
 const ARN = 'arn:aws:es:us-east-1:123456789012:domain/classifyhub-prod-search';
 

@@ -1,6 +1,4 @@
-import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
@@ -12,16 +10,11 @@ import { Cluster, FargateService, FargateServiceProps } from '../modules/service
 import { FARGATE_CPU_MEMORY_MIB } from '../modules/service/defaults';
 import { Secret } from '../modules/secret';
 import { ContainerRepository } from '../modules/container-registry';
-import { ReadableStack } from '../modules/core/stack';
+import { synthFixture } from './helpers';
 
 type Json = { resource: Record<string, Record<string, any>>; locals?: Record<string, string> };
 /** Synthesizes constructs in a ReadableStack, so addresses are the ones stacks get. */
-const synth = (build: (scope: Construct) => void): Json => {
-  const stack = new ReadableStack(Testing.app(), 'test');
-  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
-  build(stack);
-  return JSON.parse(Testing.synth(stack)) as Json;
-};
+const synth = (build: (scope: Construct) => void): Json => JSON.parse(synthFixture(build)) as Json;
 const synthString = (build: (scope: Construct) => void): string => JSON.stringify(synth(build));
 
 interface Base {
