@@ -6,10 +6,13 @@
 import { App } from 'cdktf';
 import { loadAllEnvironments } from './environments/lib/load';
 import { addClassifyHubStacks } from './systems/classifyhub/app';
+import { addOnboardingStacks } from './systems/onboarding/app';
 import { synthInto } from './scripts/lib/synth';
 
 export function buildApp(app: App): void {
-  addClassifyHubStacks(app, loadAllEnvironments());
+  const environments = loadAllEnvironments();
+  addClassifyHubStacks(app, environments.filter((e) => e.systems.includes('classifyhub')));
+  addOnboardingStacks(app, environments);
 }
 
 /** Synthesizes every stack into outdir and reports it; exits 1 with the reason on failure. */

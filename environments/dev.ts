@@ -24,5 +24,11 @@ export default {
     },
     rateLimit: { requestsPerMinute: 1200 },
   },
+  systems: ['classifyhub', 'onboarding'],
+  onboarding: {
+    cidr: '10.40.0.0/16',
+    notificationEmails: ['onboarding-dev@classifyhub.example.com'],
+    opsEmails: ['oncall-dev@classifyhub.example.com'],
+  },
   tags: { CostCenter: 'platform-dev', Owner: 'platform-team' },
 } satisfies EnvironmentInput;

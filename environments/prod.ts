@@ -25,5 +25,12 @@ export default {
     },
     rateLimit: { requestsPerMinute: 600 },
   },
+  systems: ['classifyhub', 'onboarding'],
+  onboarding: {
+    cidr: '10.60.0.0/16',
+    notificationEmails: ['vendor-support@classifyhub.example.com'],
+    opsEmails: ['oncall@classifyhub.example.com', 'platform-team@classifyhub.example.com'],
+    errorReportRetentionDays: 90,
+  },
   tags: { CostCenter: 'platform-prod', Owner: 'platform-team', DataClassification: 'confidential' },
 } satisfies EnvironmentInput;

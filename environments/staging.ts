@@ -25,5 +25,11 @@ export default {
       ],
     },
   },
+  systems: ['classifyhub', 'onboarding'],
+  onboarding: {
+    cidr: '10.50.0.0/16',
+    notificationEmails: ['onboarding-staging@classifyhub.example.com'],
+    opsEmails: ['oncall-staging@classifyhub.example.com'],
+  },
   tags: { CostCenter: 'platform-staging', Owner: 'platform-team' },
 } satisfies EnvironmentInput;

@@ -1,84 +1,107 @@
 /**
- * `npm run plan -- [env ...] [--all] [--no-synth]`: synthesizes the app, then
- * runs terraform init + plan for every stack of the given environments
- * (default `dev`; `--all` for every stack) and prints what would change.
+ * `npm run plan -- [env ...] [--all] [--stack <name>] [--no-synth] [--markdown <file>] [--digest <file>]
+ *   [--detailed-exitcode] [--lock-timeout <duration>] [--max-chars <n>]`
  *
- * Without AWS credentials (or with CLASSIFYHUB_OFFLINE=1) stacks are planned
- * offline: a generated override file swaps in dummy credentials and a local
- * backend, and the plan skips refreshing state.
+ * Synthesizes the app, then runs terraform init + plan for every stack of the given environments (default
+ * `dev`; stacks are the synthesized folders named `*-<env>`), shows progress per stack and prints what would
+ * change. `--markdown` also writes the Markdown plan summary (scripts/lib/plan-summary.ts), `--digest` the
+ * value-free digest of every stack's plan for `npm run plan:summary`.
+ *
+ * Without AWS credentials (or with CLASSIFYHUB_OFFLINE=1) stacks are planned offline: a generated override
+ * swaps in dummy credentials and a local backend, and the plan skips refreshing state. With credentials
+ * every stack uses its environment's S3 state (scripts/lib/state.ts).
+ *
+ * Exit code: 1 when a stack failed; with `--detailed-exitcode`, 2 when any stack has changes (terraform's
+ * own `plan -detailed-exitcode`), else 0.
  */
-import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describeChanges, findProviderMirror, formatSummary, listStacks, offlineReason, planStack, writeCliConfig } from './lib/terraform';
+import { environmentLoader, OUTDIR, parseArgv, resolveTargets, seconds, synth } from './lib/delivery';
+import { digestPlan, failedStack, renderPlanSummary, type StackDigest } from './lib/plan-summary';
+import { stateLocation } from './lib/state';
+import { describeChanges, findProviderMirror, formatSummary, offlineReason, planStackJson, summarizePlan, writeCliConfig } from './lib/terraform';
 
-const OUTDIR = path.resolve(__dirname, '..', 'cdktf.out');
-const USAGE = 'usage: npm run plan -- [env ...] [--all] [--no-synth]';
+const USAGE =
+  'usage: npm run plan -- [env ...] [--all] [--stack <name>] [--no-synth] [--markdown <file>] [--digest <file>] [--detailed-exitcode] [--lock-timeout <duration>] [--max-chars <n>]';
 
-interface Args {
-  environments: string[];
-  all: boolean;
-  synth: boolean;
-}
-
-function parseArgs(argv: string[]): Args {
-  const flags = argv.filter((arg) => arg.startsWith('-'));
-  const unknown = flags.filter((flag) => flag !== '--all' && flag !== '--no-synth');
-  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(', ')}\n${USAGE}`);
-  const environments = argv.filter((arg) => !arg.startsWith('-'));
-  return { environments: environments.length > 0 ? environments : ['dev'], all: flags.includes('--all'), synth: !flags.includes('--no-synth') };
-}
-
-function synth(): void {
-  const result = spawnSync('npm', ['run', 'synth'], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`npm run synth failed (${result.error?.message ?? `exit code ${result.status}`})`);
-}
-
-/** A stack belongs to an environment when the name has it as a dash-separated part, e.g. classifyhub-dev. */
-function belongsTo(stackDir: string, environment: string): boolean {
-  return path.basename(stackDir).split('-').includes(environment);
-}
-
-function selectStacks(args: Args): string[] {
-  const stacks = listStacks(OUTDIR);
-  if (stacks.length === 0) throw new Error(`no stacks in ${OUTDIR}/stacks; run npm run synth first`);
-  if (args.all) return stacks;
-  const missing = args.environments.filter((environment) => !stacks.some((stack) => belongsTo(stack, environment)));
-  if (missing.length > 0) {
-    throw new Error(`no stack for environment ${missing.join(', ')}; stacks: ${stacks.map((stack) => path.basename(stack)).join(', ')}`);
-  }
-  return stacks.filter((stack) => args.environments.some((environment) => belongsTo(stack, environment)));
-}
-
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  if (args.synth) synth();
-  const stacks = selectStacks(args);
+async function main(): Promise<number> {
+  const args = parseArgv(process.argv.slice(2), { flags: ['--all', '--no-synth', '--detailed-exitcode'], valued: ['--stack', '--markdown', '--digest', '--lock-timeout', '--max-chars'] }, USAGE);
+  const stacks = args.all('--stack');
+  const environments = args.positional.length > 0 || stacks.length > 0 || args.flags.has('--all') ? args.positional : ['dev'];
+  if (!args.flags.has('--no-synth')) await synth();
+  const targets = resolveTargets({ environments, stacks, all: args.flags.has('--all') });
   const mirror = findProviderMirror();
   const cliConfig = writeCliConfig(OUTDIR, mirror ?? null);
   console.log(`providers: ${mirror ? `local mirror ${mirror}` : 'registry.terraform.io'}`);
   const reason = offlineReason();
-  if (reason) console.log(`planning offline (${reason}): dummy credentials, local backend, no refresh`);
+  const offline = reason !== undefined;
+  if (offline) console.log(`planning offline (${reason}): dummy credentials, local backend, no refresh`);
+  const environment = environmentLoader();
 
-  const summaries: string[] = [];
+  const tables: string[] = [];
+  const digests: StackDigest[] = [];
   const failures: string[] = [];
-  for (const [index, stackDir] of stacks.entries()) {
-    const name = path.basename(stackDir);
+  let changes = false;
+  for (const [index, target] of targets.entries()) {
     const started = Date.now();
-    process.stdout.write(`[${index + 1}/${stacks.length}] ${name}: `);
+    process.stdout.write(`[${index + 1}/${targets.length}] ${target.stack}: `);
     try {
-      const summary = await planStack(stackDir, { cliConfig, offline: reason !== undefined, onStep: (step) => process.stdout.write(`${step}… `) });
-      console.log(`${describeChanges(summary)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-      summaries.push(formatSummary(name, summary));
+      const state = offline ? undefined : stateLocation(environment(target.environment));
+      if (state) process.stdout.write(`state s3://${state.bucket}/${target.stack}/terraform.tfstate… `);
+      const result = await planStackJson(target.dir, {
+        cliConfig,
+        offline,
+        state,
+        detailedExitCode: args.flags.has('--detailed-exitcode'),
+        lockTimeout: args.value('--lock-timeout'),
+        onStep: (step) => process.stdout.write(`${step}… `),
+      });
+      const summary = summarizePlan(result.json);
+      changes ||= result.exitCodeChanges;
+      console.log(`${describeChanges(summary)} (${seconds(started)})`);
+      tables.push(formatSummary(target.stack, summary));
+      digests.push(digestPlan(target.stack, result.json));
     } catch (error) {
-      console.log('failed');
-      failures.push(error instanceof Error ? error.message : String(error));
+      console.log(`failed (${seconds(started)})`);
+      const message = error instanceof Error ? error.message : String(error);
+      failures.push(message);
+      digests.push(failedStack(target.stack, message));
     }
   }
-  if (summaries.length > 0) console.log(`\n${summaries.join('\n\n')}`);
-  if (failures.length > 0) throw new Error(`${failures.length} of ${stacks.length} stacks failed:\n\n${failures.join('\n\n')}`);
+  if (tables.length > 0) console.log(`\n${tables.join('\n\n')}`);
+
+  const markdown = args.value('--markdown');
+  if (markdown) {
+    const envs = [...new Set(targets.map((t) => t.environment))].join(', ');
+    const note = offline
+      ? '_Planned offline (no AWS credentials): dummy credentials, local state, no refresh, so every resource shows as new._'
+      : '_Planned against the real accounts, with each environment’s S3 state._';
+    const maxChars = args.value('--max-chars') === undefined ? undefined : Number(args.value('--max-chars'));
+    if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars >= 1000)) throw new Error(`--max-chars: received ${JSON.stringify(args.value('--max-chars'))}; expected a whole number of at least 1000`);
+    writeFile(markdown, renderPlanSummary(digests, { title: `Terraform plan: ${envs}`, note, maxChars }));
+    console.log(`\nplan summary: ${markdown}`);
+  }
+  const digest = args.value('--digest');
+  if (digest) writeFile(digest, `${JSON.stringify({ offline, stacks: digests }, null, 2)}\n`);
+
+  if (failures.length > 0) throw new Error(`${failures.length} of ${targets.length} stacks failed:\n\n${failures.join('\n\n')}`);
+  return args.flags.has('--detailed-exitcode') && changes ? 2 : 0;
 }
 
-main().catch((error: unknown) => {
-  console.error(`\n${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-});
+/** Writes through a temp file and rename, so a reader never sees half a file. */
+function writeFile(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const temp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(temp, text);
+  fs.renameSync(temp, file);
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`\n${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

@@ -30,6 +30,17 @@ describe('the committed environments', () => {
     for (const env of envs) expect(env.profile).toEqual(TIER_PROFILES[env.tier]);
   });
 
+  test('systems: every environment runs ClassifyHub and onboarding; without the field only ClassifyHub', () => {
+    for (const env of loadAllEnvironments()) {
+      expect(env.systems).toEqual(['classifyhub', 'onboarding']);
+      expect(env.onboarding).toMatchObject({ errorReportRetentionDays: expect.any(Number), stagingRecordTtlDays: 7 });
+    }
+    const raw = devRaw();
+    delete raw.systems;
+    delete raw.onboarding;
+    expect(validateEnvironment(raw, 'environments/dev.ts').systems).toEqual(['classifyhub']);
+  });
+
   test('defaults are merged under the file: third-party images pinned, overrides win', () => {
     const staging = loadEnvironment('staging');
     expect(staging.classifyhub.thirdPartyImages.postgres).toMatch(/^postgres:15\./);
@@ -59,6 +70,17 @@ describe('bad input names the file, the field, the value received and what is al
     ['sender outside the SES domain', (r) => (r.classifyhub.senderEmail = 'ops@example.org'), [/field "classifyhub\.senderEmail": received "ops@example\.org"; the sender must be an address at the SES domain identity/]],
     ['CDN without a hosted zone', (r) => delete r.classifyhub.domain.hostedZoneId, [/field "classifyhub\.domain\.hostedZoneId": received nothing .*stages from 09-cdn on need a hosted zone/]],
     ['tier', (r) => (r.tier = 'production'), [/field "tier": received "production"; expected one of: dev, staging, prod/]],
+    ['unknown system', (r) => (r.systems = ['classifyhub', 'shop']), [/field "systems\.1": received "shop"; expected one of: classifyhub, onboarding/]],
+    ['system twice', (r) => (r.systems = ['onboarding', 'onboarding']), [/field "systems": received \["onboarding","onboarding"\]; each system may appear once/]],
+    ['onboarding enabled without its section', (r) => delete r.onboarding, [/field "onboarding": received nothing \(the field is missing\); required when systems includes "onboarding": \{ cidr, notificationEmails, opsEmails \}/]],
+    ['onboarding section without the system', (r) => (r.systems = ['classifyhub']), [/field "systems": received \["classifyhub"\]; the "onboarding" section is set but systems does not include "onboarding"/]],
+    ['onboarding CIDR overlapping a ClassifyHub region', (r) => (r.onboarding.cidr = '10.11.0.0/16'), [/field "onboarding\.cidr": received "10\.11\.0\.0\/16"; overlaps classifyhub\.multiRegion\.regions\.0\.cidr \(10\.11\.0\.0\/16\)/]],
+    ['onboarding CIDR overlapping the network', (r) => (r.onboarding.cidr = '10.10.0.0/20'), [/field "onboarding\.cidr": received "10\.10\.0\.0\/20"; overlaps network\.cidr/]],
+    ['onboarding without ops addresses', (r) => (r.onboarding.opsEmails = []), [/field "onboarding\.opsEmails": received \[\]; name at least one address for the onboarding alarms/]],
+    ['onboarding subscriber twice', (r) => (r.onboarding.notificationEmails = ['a@example.com', 'A@example.com']), [/field "onboarding\.notificationEmails": received \["a@example\.com","A@example\.com"\]; no address twice/]],
+    ['onboarding in one zone', (r) => (r.onboarding.availabilityZones = ['us-east-1a']), [/field "onboarding\.availabilityZones": received \["us-east-1a"\]; RDS and the functions need private subnets in at least two zones/]],
+    ['onboarding zone outside the region', (r) => (r.onboarding.availabilityZones = ['us-east-1a', 'eu-west-1b']), [/field "onboarding\.availabilityZones\.1": received "eu-west-1b"; AZ must be in the environment's region us-east-1/]],
+    ['onboarding TTL', (r) => (r.onboarding.stagingRecordTtlDays = 0), [/field "onboarding\.stagingRecordTtlDays": received 0; Number must be greater than or equal to 1/]],
   ];
   test.each(cases)('%s', (_name, mutate, patterns) => {
     const raw = devRaw();

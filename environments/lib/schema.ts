@@ -8,6 +8,10 @@ const HA_STAGE = stageBySlug('12-high-availability').number;
 const OBSERVABILITY_STAGE = stageBySlug('13-observability').number;
 const MULTI_REGION_STAGE = stageBySlug('14-multi-region').number;
 
+/** Systems an environment can run; each enabled system adds its stack (`<system>-<env>`). */
+export const SYSTEMS = ['classifyhub', 'onboarding'] as const;
+export type SystemName = (typeof SYSTEMS)[number];
+
 /** Route 53 geolocation continents a region can serve. */
 export const CONTINENTS = ['NA', 'SA', 'EU', 'AF', 'AS', 'OC', 'AN'] as const;
 
@@ -123,7 +127,27 @@ export const classifyHubSchema = z
   })
   .strict();
 
-export const environmentSchema = z
+const emailAddress = z.string().email({ message: 'expected an e-mail address' });
+
+/** Product onboarding (seed 002): required when `systems` includes "onboarding". */
+export const onboardingSchema = z
+  .object({
+    /** VPC range of the onboarding system; must not overlap the environment's other ranges. */
+    cidr,
+    /** Zones of its private subnets (RDS needs two); default: network.availabilityZones. */
+    availabilityZones: z.array(azName).min(2, { message: 'RDS and the functions need private subnets in at least two zones' }).max(6).optional(),
+    /** Subscribers of the product-upload-notifications topic (vendors' and support's addresses). */
+    notificationEmails: z.array(emailAddress).min(1, { message: 'name at least one subscriber of the upload notifications' }),
+    /** Subscribers of the ops topic the onboarding alarms notify. */
+    opsEmails: z.array(emailAddress).min(1, { message: 'name at least one address for the onboarding alarms' }),
+    /** Days error reports (errors/<vendor>/...) are kept in the uploads bucket. */
+    errorReportRetentionDays: z.number().int().min(1).max(3650).default(30),
+    /** Days staging rows stay in UploadRecords before DynamoDB TTL removes them. */
+    stagingRecordTtlDays: z.number().int().min(1).max(365).default(7),
+  })
+  .strict();
+
+const environmentBaseSchema = z
   .object({
     /** Environment name; part of every stack and resource name. */
     name: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, { message: 'expected 2-16 lower-case letters, digits or dashes, starting with a letter' }),
@@ -142,101 +166,157 @@ export const environmentSchema = z
         availabilityZones: z.array(azName).min(1).max(6),
       })
       .strict(),
+    /** Systems this environment runs, each in its own stack. */
+    systems: z.array(z.enum(SYSTEMS)).min(1, { message: 'name at least one system' }).default(['classifyhub']),
     classifyhub: classifyHubSchema,
+    onboarding: onboardingSchema.optional(),
     /** Tags added to every resource (besides Project/Environment/ManagedBy). */
     tags: z.record(
       z.string().regex(/^(?!aws:)[\w .:/=+@-]{1,128}$/, { message: 'expected a tag key of 1-128 characters not starting with "aws:"' }),
       z.string().max(256),
     ),
   })
-  .strict()
-  .superRefine((env, ctx) => {
-    env.network.availabilityZones.forEach((az, i) => {
-      if (!az.startsWith(env.account.region)) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['network', 'availabilityZones', i], message: `AZ must be in the environment's region ${env.account.region}` });
-      }
-    });
-    if (new Set(env.network.availabilityZones).size !== env.network.availabilityZones.length) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['network', 'availabilityZones'], message: 'AZ names must be unique' });
-    }
-    const stage = stageBySlug(env.classifyhub.stage);
-    if (!stage.implemented) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['classifyhub', 'stage'],
-        message: `stage ${stage.slug} is not implemented yet; implemented stages: ${IMPLEMENTED_STAGES.map((s) => s.slug).join(', ')}`,
-      });
-    }
-    if (stage.number >= CDN_STAGE && !env.classifyhub.domain.hostedZoneId) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['classifyhub', 'domain', 'hostedZoneId'],
-        message: 'stages from 09-cdn on need a hosted zone: CloudFront enforces TLS 1.2 only with an ACM certificate validated in DNS',
-      });
-    }
-    const ch = env.classifyhub;
-    const minZones = TIER_PROFILES[env.tier].minAvailabilityZones;
-    if (stage.number >= HA_STAGE && env.network.availabilityZones.length < minZones) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['network', 'availabilityZones'],
-        message: `stage ${stage.slug} spreads every service over the zones; the ${env.tier} tier needs at least ${minZones}`,
-      });
-    }
-    if (ch.decommissionDockerHost && stage.number < HA_STAGE) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['classifyhub', 'decommissionDockerHost'],
-        message: `the Docker host runs the whole system until ${stageBySlug('12-high-availability').slug}; it can only be decommissioned from that stage on`,
-      });
-    }
-    if (stage.number >= OBSERVABILITY_STAGE && ch.onCallEmails.length === 0) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['classifyhub', 'onCallEmails'],
-        message: `stage ${stage.slug} sends alarms to an on-call topic; name at least one e-mail address to subscribe`,
-      });
-    }
-    if (stage.number >= MULTI_REGION_STAGE) {
-      const regions = ch.multiRegion.regions;
-      if (regions.length === 0) {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          path: ['classifyhub', 'multiRegion', 'regions'],
-          message: `stage ${stage.slug} needs at least one further region, e.g. { region: "eu-west-1", location: "EU", cidr: "10.31.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"] }`,
-        });
-      }
-      const seenRegions = new Set([env.account.region]);
-      const seenLocations = new Set<string>([ch.multiRegion.primaryLocation]);
-      const cidrs: { where: string; cidr: string }[] = [{ where: 'network.cidr', cidr: env.network.cidr }];
-      regions.forEach((r, i) => {
-        const path = ['classifyhub', 'multiRegion', 'regions', i];
-        if (seenRegions.has(r.region)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...path, 'region'], message: 'each region may appear once (the environment\'s own region is account.region)' });
-        seenRegions.add(r.region);
-        if (seenLocations.has(r.location)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...path, 'location'], message: 'each continent is routed to one region only' });
-        seenLocations.add(r.location);
-        r.availabilityZones.forEach((az, j) => {
-          if (!az.startsWith(r.region)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...path, 'availabilityZones', j], message: `AZ must be in the region ${r.region}` });
-        });
-        if (r.availabilityZones.length < minZones) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...path, 'availabilityZones'], message: `the ${env.tier} tier needs at least ${minZones} zones per region` });
-        }
-        const clash = cidrs.find((c) => cidrsOverlap(c.cidr, r.cidr));
-        if (clash) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...path, 'cidr'], message: `overlaps ${clash.where} (${clash.cidr}); regional VPC ranges must not overlap so they can be peered later` });
-        }
-        cidrs.push({ where: `classifyhub.multiRegion.regions.${i}.cidr`, cidr: r.cidr });
-      });
-    }
-    const senderDomain = env.classifyhub.senderEmail.split('@')[1];
-    if (senderDomain !== env.classifyhub.domain.name) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['classifyhub', 'senderEmail'],
-        message: `the sender must be an address at the SES domain identity ${env.classifyhub.domain.name}`,
-      });
+  .strict();
+
+export const environmentSchema = environmentBaseSchema.superRefine((env, ctx) => {
+  env.network.availabilityZones.forEach((az, i) => {
+    if (!az.startsWith(env.account.region)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['network', 'availabilityZones', i], message: `AZ must be in the environment's region ${env.account.region}` });
     }
   });
+  if (new Set(env.network.availabilityZones).size !== env.network.availabilityZones.length) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['network', 'availabilityZones'], message: 'AZ names must be unique' });
+  }
+  const stage = stageBySlug(env.classifyhub.stage);
+  if (!stage.implemented) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['classifyhub', 'stage'],
+      message: `stage ${stage.slug} is not implemented yet; implemented stages: ${IMPLEMENTED_STAGES.map((s) => s.slug).join(', ')}`,
+    });
+  }
+  if (stage.number >= CDN_STAGE && !env.classifyhub.domain.hostedZoneId) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['classifyhub', 'domain', 'hostedZoneId'],
+      message: 'stages from 09-cdn on need a hosted zone: CloudFront enforces TLS 1.2 only with an ACM certificate validated in DNS',
+    });
+  }
+  const ch = env.classifyhub;
+  const minZones = TIER_PROFILES[env.tier].minAvailabilityZones;
+  if (stage.number >= HA_STAGE && env.network.availabilityZones.length < minZones) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['network', 'availabilityZones'],
+      message: `stage ${stage.slug} spreads every service over the zones; the ${env.tier} tier needs at least ${minZones}`,
+    });
+  }
+  if (ch.decommissionDockerHost && stage.number < HA_STAGE) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['classifyhub', 'decommissionDockerHost'],
+      message: `the Docker host runs the whole system until ${stageBySlug('12-high-availability').slug}; it can only be decommissioned from that stage on`,
+    });
+  }
+  if (stage.number >= OBSERVABILITY_STAGE && ch.onCallEmails.length === 0) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['classifyhub', 'onCallEmails'],
+      message: `stage ${stage.slug} sends alarms to an on-call topic; name at least one e-mail address to subscribe`,
+    });
+  }
+  if (stage.number >= MULTI_REGION_STAGE) {
+    const regions = ch.multiRegion.regions;
+    if (regions.length === 0) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['classifyhub', 'multiRegion', 'regions'],
+        message: `stage ${stage.slug} needs at least one further region, e.g. { region: "eu-west-1", location: "EU", cidr: "10.31.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"] }`,
+      });
+    }
+    const seenRegions = new Set([env.account.region]);
+    const seenLocations = new Set<string>([ch.multiRegion.primaryLocation]);
+    const cidrs: { where: string; cidr: string }[] = [{ where: 'network.cidr', cidr: env.network.cidr }];
+    regions.forEach((r, i) => {
+      const path = ['classifyhub', 'multiRegion', 'regions', i];
+      if (seenRegions.has(r.region)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...path, 'region'], message: 'each region may appear once (the environment\'s own region is account.region)' });
+      seenRegions.add(r.region);
+      if (seenLocations.has(r.location)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...path, 'location'], message: 'each continent is routed to one region only' });
+      seenLocations.add(r.location);
+      r.availabilityZones.forEach((az, j) => {
+        if (!az.startsWith(r.region)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...path, 'availabilityZones', j], message: `AZ must be in the region ${r.region}` });
+      });
+      if (r.availabilityZones.length < minZones) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...path, 'availabilityZones'], message: `the ${env.tier} tier needs at least ${minZones} zones per region` });
+      }
+      const clash = cidrs.find((c) => cidrsOverlap(c.cidr, r.cidr));
+      if (clash) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...path, 'cidr'], message: `overlaps ${clash.where} (${clash.cidr}); regional VPC ranges must not overlap so they can be peered later` });
+      }
+      cidrs.push({ where: `classifyhub.multiRegion.regions.${i}.cidr`, cidr: r.cidr });
+    });
+  }
+  checkSystems(env, ctx, minZones);
+  const senderDomain = env.classifyhub.senderEmail.split('@')[1];
+  if (senderDomain !== env.classifyhub.domain.name) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['classifyhub', 'senderEmail'],
+      message: `the sender must be an address at the SES domain identity ${env.classifyhub.domain.name}`,
+    });
+  }
+});
+
+/** Checks of `systems` and the sections of the systems it enables. */
+function checkSystems(env: z.output<typeof environmentBaseSchema>, ctx: z.RefinementCtx, minZones: number): void {
+  if (new Set(env.systems).size !== env.systems.length) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['systems'], message: 'each system may appear once' });
+  }
+  const onboarding = env.onboarding;
+  const wantsOnboarding = env.systems.includes('onboarding');
+  if (wantsOnboarding && !onboarding) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['onboarding'],
+      message: 'required when systems includes "onboarding": { cidr, notificationEmails, opsEmails } (optional: availabilityZones, errorReportRetentionDays, stagingRecordTtlDays)',
+    });
+  }
+  if (!onboarding) return;
+  if (!wantsOnboarding) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['systems'], message: 'the "onboarding" section is set but systems does not include "onboarding": add it, or remove the section' });
+  }
+  const others: { where: string; cidr: string }[] = [
+    { where: 'network.cidr', cidr: env.network.cidr },
+    ...env.classifyhub.multiRegion.regions.map((r, i) => ({ where: `classifyhub.multiRegion.regions.${i}.cidr`, cidr: r.cidr })),
+  ];
+  const clash = others.find((o) => cidrsOverlap(o.cidr, onboarding.cidr));
+  if (clash) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['onboarding', 'cidr'], message: `overlaps ${clash.where} (${clash.cidr}); every VPC of an environment needs its own range` });
+  }
+  const explicitZones = onboarding.availabilityZones !== undefined;
+  const zones = onboarding.availabilityZones ?? env.network.availabilityZones;
+  const zonesPath = explicitZones ? ['onboarding', 'availabilityZones'] : ['network', 'availabilityZones'];
+  zones.forEach((az, i) => {
+    if (explicitZones && !az.startsWith(env.account.region)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...zonesPath, i], message: `AZ must be in the environment's region ${env.account.region}` });
+    }
+  });
+  if (explicitZones && new Set(zones).size !== zones.length) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: zonesPath, message: 'AZ names must be unique' });
+  }
+  const needed = Math.max(2, minZones);
+  if (zones.length < needed) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: zonesPath,
+      message: `the onboarding system puts RDS and the functions in private subnets of at least ${needed} zones (the ${env.tier} tier)${explicitZones ? '' : '; set onboarding.availabilityZones or add zones here'}`,
+    });
+  }
+  for (const field of ['notificationEmails', 'opsEmails'] as const) {
+    const lower = onboarding[field].map((e) => e.toLowerCase());
+    if (new Set(lower).size !== lower.length) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['onboarding', field], message: 'no address twice' });
+  }
+}
 
 /** What an environment file exports (`satisfies EnvironmentInput`). */
 export type EnvironmentInput = z.input<typeof environmentSchema>;

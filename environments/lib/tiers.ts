@@ -21,6 +21,8 @@ export interface TierProfile {
   readonly instanceClasses: { readonly database: string; readonly cache: string; readonly search: string };
   /** Fargate size and task count floor of each ECS service from stage 12. */
   readonly tasks: { readonly cpu: number; readonly memoryMiB: number; readonly min: number; readonly max: number };
+  /** Product onboarding (seed 002): its RDS catalog database; Multi-AZ on the prod tier only. */
+  readonly onboardingDatabase: { readonly instanceClass: string; readonly multiAz: boolean };
 }
 
 export const TIER_PROFILES = {
@@ -28,15 +30,18 @@ export const TIER_PROFILES = {
     deletionProtection: false, backupRetentionDays: 3, logRetentionDays: 14, natLayout: 'single', minAvailabilityZones: 2,
     instanceClasses: { database: 'db.t4g.medium', cache: 'cache.t4g.small', search: 't3.medium.search' },
     tasks: { cpu: 256, memoryMiB: 512, min: 2, max: 4 },
+    onboardingDatabase: { instanceClass: 'db.t4g.medium', multiAz: false },
   },
   staging: {
     deletionProtection: true, backupRetentionDays: 7, logRetentionDays: 30, natLayout: 'single', minAvailabilityZones: 2,
     instanceClasses: { database: 'db.t4g.large', cache: 'cache.t4g.medium', search: 'm6g.large.search' },
     tasks: { cpu: 512, memoryMiB: 1024, min: 2, max: 6 },
+    onboardingDatabase: { instanceClass: 'db.t4g.medium', multiAz: false },
   },
   prod: {
     deletionProtection: true, backupRetentionDays: 30, logRetentionDays: 365, natLayout: 'per-az', minAvailabilityZones: 3,
     instanceClasses: { database: 'db.r6g.large', cache: 'cache.r7g.large', search: 'r6g.large.search' },
     tasks: { cpu: 1024, memoryMiB: 2048, min: 3, max: 12 },
+    onboardingDatabase: { instanceClass: 'db.r6g.large', multiAz: true },
   },
 } as const satisfies Record<Tier, TierProfile>;

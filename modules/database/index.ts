@@ -10,6 +10,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { validateProps, withDefaults, LOG_RETENTION_DAYS, PropRule } from '../core/props';
 import { nameTags, pascalCase } from '../core/tags';
 import { IGrantable } from '../iam/policy';
@@ -95,6 +96,13 @@ export interface DatabaseProps {
   /** Retention of the exported PostgreSQL and upgrade logs, days (a value CloudWatch accepts). */
   readonly logRetentionDays: number;
   /**
+   * Customer managed KMS key encrypting the master-user secret RDS keeps in Secrets Manager
+   * (`master_user_secret_kms_key_id`). `masterSecret.grantRead(role)` then also grants kms:Decrypt
+   * on the key, through Secrets Manager only.
+   * @default none - the secret uses the AWS managed key aws/secretsmanager
+   */
+  readonly masterSecretKmsKey?: KmsKey;
+  /**
    * Allow IAM database authentication (`grantConnect`) alongside passwords.
    * @default true
    */
@@ -139,7 +147,7 @@ export interface DatabaseReplica {
 
 /** The master-user secret RDS creates and rotates itself (never in Terraform state). */
 class RdsManagedSecret implements ISecretReference {
-  constructor(readonly secretArn: string, private readonly sid: string) {}
+  constructor(readonly secretArn: string, private readonly sid: string, private readonly key?: KmsKey) {}
 
   grantRead(grantee: IGrantable): void {
     grantee.addToPolicy({
@@ -147,6 +155,14 @@ class RdsManagedSecret implements ISecretReference {
       actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
       resources: [this.secretArn],
     });
+    if (this.key) {
+      grantee.addToPolicy({
+        sid: `${this.sid}Key`,
+        actions: ['kms:Decrypt'],
+        resources: [this.key.arn],
+        conditions: { StringLike: { 'kms:ViaService': 'secretsmanager.*.amazonaws.com' } },
+      });
+    }
   }
 }
 
@@ -262,6 +278,7 @@ export class Database extends Construct {
       dbName: p.databaseName,
       username: p.masterUsername,
       manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: p.masterSecretKmsKey?.arn,
       port: DATABASE_SETTINGS.port,
       allocatedStorage: p.allocatedStorageGiB,
       maxAllocatedStorage: p.maxAllocatedStorageGiB,
@@ -291,7 +308,7 @@ export class Database extends Construct {
       tags: nameTags(p.identifier),
     });
 
-    this.masterSecret = new RdsManagedSecret(this.instance.masterUserSecret.get(0).secretArn, `Read${pascalCase(id)}MasterSecret`);
+    this.masterSecret = new RdsManagedSecret(this.instance.masterUserSecret.get(0).secretArn, `Read${pascalCase(id)}MasterSecret`, p.masterSecretKmsKey);
   }
 
   /** DNS name of the primary (follows a multi-AZ failover). */

@@ -42,7 +42,8 @@ export interface LoadBalancerProps {
    */
   readonly subjectAlternativeNames?: readonly string[];
   /**
-   * Refuse deletion of the load balancer through the API (and Terraform).
+   * Refuse deletion of the load balancer through the API (and Terraform), and
+   * `lifecycle.prevent_destroy` on its access-log bucket (audit data).
    * @default false
    */
   readonly deletionProtection?: boolean;
@@ -192,6 +193,7 @@ export class LoadBalancer extends Construct {
       bucketName: `${p.namePrefix}-alb-logs-${p.accountId}`,
       currentVersionExpiryDays: p.accessLogRetentionDays,
       noncurrentVersionExpiryDays: p.accessLogNoncurrentVersionExpiryDays,
+      preventDestroy: p.deletionProtection,
     });
     const elbAccount = ELB_ACCOUNT_BY_REGION[p.region];
     this.accessLogsBucket.addToResourcePolicy({

@@ -13,6 +13,14 @@ import { IGrantable, PolicyStatement, renderPolicy } from '../iam/policy';
 import { pascalCase } from '../core/tags';
 import { BUCKET_DEFAULTS } from './defaults';
 
+/** Objects under a key prefix that expire some days after creation. */
+export interface PrefixExpiration {
+  /** Key prefix ending in "/", e.g. "errors/". */
+  readonly prefix: string;
+  /** Days after creation, >= 1. */
+  readonly days: number;
+}
+
 export interface BucketProps {
   /** Globally unique bucket name. */
   readonly bucketName: string;
@@ -38,6 +46,13 @@ export interface BucketProps {
    * @default none - current versions never expire
    */
   readonly currentVersionExpiryDays?: number;
+  /**
+   * Expire objects under key prefixes: each entry adds a lifecycle rule `expire-<prefix>` (e.g.
+   * `{ prefix: 'errors/', days: 30 }` -> rule "expire-errors") making current versions under the
+   * prefix non-current after `days`; `noncurrentVersionExpiryDays` later removes them.
+   * @default none - no prefix rules
+   */
+  readonly prefixExpirations?: readonly PrefixExpiration[];
   /**
    * Days before an incomplete multipart upload is aborted.
    * @default 7
@@ -67,6 +82,8 @@ export class Bucket extends Construct {
       { field: 'bucketName', valid: (x) => /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(x.bucketName) && !x.bucketName.includes('..'), expected: '3-63 lower-case letters, digits, dots or dashes' },
       { field: 'corsAllowedOrigins', valid: (x) => x.corsAllowedOrigins.every((o) => /^https:\/\/[a-z0-9.-]+(:\d+)?$/.test(o)), expected: 'https:// origins without a path (no wildcards)' },
       { field: 'noncurrentVersionExpiryDays', valid: (x) => Number.isInteger(x.noncurrentVersionExpiryDays) && x.noncurrentVersionExpiryDays >= 1, expected: 'a whole number of days >= 1' },
+      { field: 'prefixExpirations', valid: (x) => (x.prefixExpirations ?? []).every((e) => /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/.test(e.prefix) && Number.isInteger(e.days) && e.days >= 1), expected: 'entries { prefix: a key prefix ending in "/", days: a whole number >= 1 }' },
+      { field: 'prefixExpirations', valid: (x) => new Set((x.prefixExpirations ?? []).map((e) => prefixRuleId(e.prefix))).size === (x.prefixExpirations ?? []).length, expected: 'each prefix once' },
       { field: 'currentVersionExpiryDays', valid: (x) => x.currentVersionExpiryDays === undefined || (Number.isInteger(x.currentVersionExpiryDays) && x.currentVersionExpiryDays >= 1), expected: 'a whole number of days >= 1' },
     ]);
 
@@ -108,6 +125,7 @@ export class Bucket extends Construct {
         ...(p.currentVersionExpiryDays !== undefined
           ? [{ id: 'expire-current-versions', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ days: p.currentVersionExpiryDays }] }]
           : []),
+        ...(p.prefixExpirations ?? []).map((e) => ({ id: prefixRuleId(e.prefix), status: 'Enabled', filter: [{ prefix: e.prefix }], expiration: [{ days: e.days }] })),
       ],
     });
     if (p.corsAllowedOrigins.length) {
@@ -156,6 +174,16 @@ export class Bucket extends Construct {
     this.resourceStatements.push(statement);
   }
 
+  /** Lets the grantee read (s3:GetObject) objects under a key prefix only, e.g. "uploads/". */
+  grantReadObjects(grantee: IGrantable, prefix: string): void {
+    grantee.addToPolicy({ sid: `Read${pascalCase(this.node.id)}${pascalCase(prefixRuleId(prefix).replace(/^expire-/, ''))}`, actions: ['s3:GetObject'], resources: [this.arnForObjects(prefix)] });
+  }
+
+  /** Lets the grantee write (s3:PutObject) objects under a key prefix only, e.g. "errors/". */
+  grantPutObjects(grantee: IGrantable, prefix: string): void {
+    grantee.addToPolicy({ sid: `Put${pascalCase(this.node.id)}${pascalCase(prefixRuleId(prefix).replace(/^expire-/, ''))}`, actions: ['s3:PutObject'], resources: [this.arnForObjects(prefix)] });
+  }
+
   /** Lets the grantee list the bucket and read, write and delete objects. */
   grantReadWrite(grantee: IGrantable): void {
     grantee.addToPolicy({ sid: `List${pascalCase(this.node.id)}`, actions: ['s3:ListBucket'], resources: [this.bucket.arn] });
@@ -165,4 +193,9 @@ export class Bucket extends Construct {
       resources: [this.arnForObjects()],
     });
   }
+}
+
+/** Lifecycle rule id of a prefix expiration: "errors/" -> "expire-errors", "a/b/" -> "expire-a-b". */
+function prefixRuleId(prefix: string): string {
+  return `expire-${prefix.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '')}`;
 }

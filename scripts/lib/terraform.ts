@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { removeBackendOverride, writeBackendOverride, type StateLocation } from './state';
 
 /** Name of the override file written next to cdk.tf.json for offline plans. */
 export const OFFLINE_OVERRIDE_FILE = 'zz_offline_override.tf.json';
@@ -224,6 +225,10 @@ export interface TerraformRunOptions {
   env?: NodeJS.ProcessEnv;
   /** Resolve instead of throwing when terraform exits non-zero. */
   allowFailure?: boolean;
+  /** Exit codes that count as success besides 0 (e.g. 2 of `plan -detailed-exitcode`). */
+  okExitCodes?: number[];
+  /** Called with every line of output (stdout and stderr) as it arrives, e.g. to show a long apply live. */
+  echo?: (line: string) => void;
 }
 
 /** Captured output of a terraform process. */
@@ -251,17 +256,41 @@ export function terraform(args: string[], options: TerraformRunOptions): Promise
     const child = spawn('terraform', args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    const echo = options.echo ? lineSplitter(options.echo) : undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout.push(chunk);
+      echo?.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr.push(chunk);
+      echo?.push(chunk);
+    });
     child.on('error', (error) => reject(new Error(`${command} could not start in ${options.cwd}: ${error.message} (is Terraform installed and on PATH?)`)));
     child.on('close', (code, signal) => {
+      echo?.flush();
       const result = { stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), exitCode: code ?? 1 };
-      if (result.exitCode === 0 || options.allowFailure) return resolve(result);
+      if (result.exitCode === 0 || options.okExitCodes?.includes(result.exitCode) || options.allowFailure) return resolve(result);
       const status = signal ? `killed by ${signal}` : `exit code ${result.exitCode}`;
       const output = (result.stderr.trim() || result.stdout.trim()).replace(/^(?=.)/gm, '  ');
       reject(new Error(`${command} failed in ${options.cwd} (${status}):\n${output}`));
     });
   });
+}
+
+/** Buffers output chunks and calls `onLine` once per complete line. */
+function lineSplitter(onLine: (line: string) => void): { push: (chunk: Buffer) => void; flush: () => void } {
+  let pending = '';
+  return {
+    push(chunk) {
+      const lines = (pending + chunk.toString('utf8')).split('\n');
+      pending = lines.pop() ?? '';
+      lines.forEach(onLine);
+    },
+    flush() {
+      if (pending) onLine(pending);
+      pending = '';
+    },
+  };
 }
 
 /** Options shared by the per-stack commands. */
@@ -270,11 +299,13 @@ export interface StackOptions {
   cliConfig?: string;
   /** Base environment for terraform; defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** Receives terraform's output line by line while it runs. */
+  echo?: (line: string) => void;
 }
 
-function runIn(stackDir: string, args: string[], options: StackOptions, allowFailure = false): Promise<TerraformResult> {
+function runIn(stackDir: string, args: string[], options: StackOptions, allowFailure = false, okExitCodes: number[] = []): Promise<TerraformResult> {
   const cliConfig = options.cliConfig ?? writeCliConfig(stackDir);
-  return terraform(args, { cwd: stackDir, cliConfig, env: options.env, allowFailure });
+  return terraform(args, { cwd: stackDir, cliConfig, env: options.env, allowFailure, okExitCodes, echo: options.echo });
 }
 
 /**
@@ -328,27 +359,59 @@ export interface PlanOptions extends StackOptions {
   out: string;
   /** Refresh state from AWS first (default true); false for offline plans. */
   refresh?: boolean;
+  /** Pass `-detailed-exitcode`: exit code 2 (changes) is a success and makes the result `true`. */
+  detailedExitCode?: boolean;
+  /** How long to wait for the state lock, e.g. "5m" (`-lock-timeout`); Terraform's default is not to wait. */
+  lockTimeout?: string;
 }
 
-/** `terraform plan -out=<out>` of an initialized stack, with `-refresh=false` when `refresh` is false. */
-export async function plan(stackDir: string, options: PlanOptions): Promise<void> {
+/**
+ * `terraform plan -out=<out>` of an initialized stack, with `-refresh=false` when `refresh` is false.
+ * Returns true when `detailedExitCode` is set and terraform exited 2 (the plan has changes), else false.
+ */
+export async function plan(stackDir: string, options: PlanOptions): Promise<boolean> {
   const args = ['plan', '-input=false', '-no-color', `-out=${options.out}`];
   if (options.refresh === false) args.push('-refresh=false');
-  await runIn(stackDir, args, options);
+  if (options.detailedExitCode) args.push('-detailed-exitcode');
+  if (options.lockTimeout) args.push(`-lock-timeout=${options.lockTimeout}`);
+  const result = await runIn(stackDir, args, options, false, options.detailedExitCode ? [2] : []);
+  return result.exitCode === 2;
 }
 
-/** One entry of `resource_changes` in Terraform's JSON plan. */
+/**
+ * `terraform apply <planFile>` of an initialized stack: applies exactly the saved plan (no new plan, no
+ * prompt). Terraform refuses a plan whose state changed since it was made ("Saved plan is stale").
+ */
+export async function apply(stackDir: string, planFile: string, options: StackOptions & { lockTimeout?: string } = {}): Promise<void> {
+  const args = ['apply', '-input=false', '-no-color'];
+  if (options.lockTimeout) args.push(`-lock-timeout=${options.lockTimeout}`);
+  await runIn(stackDir, [...args, planFile], options);
+}
+
+/** One entry of `resource_changes` (or `resource_drift`) in Terraform's JSON plan. */
 export interface ResourceChange {
   address: string;
   mode: 'managed' | 'data';
   type: string;
-  change: { actions: string[] };
+  change: {
+    actions: string[];
+    before?: unknown;
+    after?: unknown;
+    /** Attribute paths that force the replacement. */
+    replace_paths?: Array<Array<string | number>>;
+  };
+  /** Why Terraform chose this action, e.g. "replace_because_cannot_update", "delete_because_no_resource_config". */
+  action_reason?: string;
 }
 
 /** The parts of Terraform's JSON plan representation used here. */
 export interface PlanJson {
   format_version: string;
   resource_changes?: ResourceChange[];
+  /** Changes made outside Terraform, found while refreshing. */
+  resource_drift?: ResourceChange[];
+  /** False when the plan cannot be applied (e.g. it errored). */
+  applyable?: boolean;
 }
 
 /** `terraform show -json <planFile>`, parsed. */
@@ -439,20 +502,72 @@ export function listStacks(outdir: string): string[] {
 }
 
 /**
- * Plans one stack: the offline override in or out, init, plan into
- * `planFile`, and the summary of `terraform show -json`. `onStep` reports
- * progress ("init", "plan").
+ * Stack directories of one environment: those whose name ends in `-<environment>` (classifyhub-dev,
+ * onboarding-dev, ...), sorted. Discovered from the synth output, so a new system's stack is planned
+ * and deployed without changes here.
  */
-export async function planStack(
-  stackDir: string,
-  options: { cliConfig: string; offline: boolean; planFile?: string; onStep?: (step: 'init' | 'plan') => void },
-): Promise<PlanSummary> {
-  const { cliConfig, offline, planFile = 'tfplan', onStep } = options;
-  if (offline) writeOfflineOverride(stackDir);
-  else removeOfflineOverride(stackDir);
+export function stacksOfEnvironment(outdir: string, environment: string): string[] {
+  return listStacks(outdir).filter((dir) => path.basename(dir).endsWith(`-${environment}`));
+}
+
+/** Options of {@link planStack} and {@link planStackJson}. */
+export interface PlanStackOptions {
+  cliConfig: string;
+  /** Plan offline: dummy credentials, local backend, no refresh. */
+  offline: boolean;
+  /** Plan file written into the stack dir (default `tfplan`). */
+  planFile?: string;
+  /** Online only: the S3 state of the stack's environment; without it the stack's own (local) backend is used. */
+  state?: StateLocation;
+  /** Pass `-detailed-exitcode` to the plan (see {@link plan}). */
+  detailedExitCode?: boolean;
+  /** `-lock-timeout` of the plan. */
+  lockTimeout?: string;
+  /** Base environment for terraform; defaults to `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  onStep?: (step: 'init' | 'plan' | 'show') => void;
+}
+
+/** A planned stack: the JSON plan and whether `-detailed-exitcode` reported changes. */
+export interface StackPlan {
+  json: PlanJson;
+  /** True when terraform's `-detailed-exitcode` said 2; false otherwise (also when it was not asked). */
+  exitCodeChanges: boolean;
+}
+
+/**
+ * Plans one stack and returns `terraform show -json` of the plan: offline, the offline override goes in
+ * (and any backend override out); online, the offline override goes out and, given `state`, the S3
+ * backend override goes in. Then init, plan into `planFile`, show. `onStep` reports progress.
+ */
+export async function planStackJson(stackDir: string, options: PlanStackOptions): Promise<StackPlan> {
+  const { cliConfig, offline, planFile = 'tfplan', onStep, env } = options;
+  if (offline) {
+    removeBackendOverride(stackDir);
+    writeOfflineOverride(stackDir);
+  } else {
+    removeOfflineOverride(stackDir);
+    if (options.state) writeBackendOverride(stackDir, options.state);
+  }
   onStep?.('init');
-  await init(stackDir, { cliConfig });
+  await init(stackDir, { cliConfig, env });
   onStep?.('plan');
-  await plan(stackDir, { cliConfig, out: planFile, refresh: !offline });
-  return summarizePlan(await showPlanJson(stackDir, planFile, { cliConfig }));
+  const exitCodeChanges = await plan(stackDir, {
+    cliConfig,
+    env,
+    out: planFile,
+    refresh: !offline,
+    detailedExitCode: options.detailedExitCode,
+    lockTimeout: options.lockTimeout,
+  });
+  onStep?.('show');
+  return { json: await showPlanJson(stackDir, planFile, { cliConfig, env }), exitCodeChanges };
+}
+
+/**
+ * Plans one stack (see {@link planStackJson}) and returns the counts of
+ * `terraform show -json`. `onStep` reports progress ("init", "plan", "show").
+ */
+export async function planStack(stackDir: string, options: PlanStackOptions): Promise<PlanSummary> {
+  return summarizePlan((await planStackJson(stackDir, options)).json);
 }

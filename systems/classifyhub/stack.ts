@@ -15,6 +15,7 @@ import { classifyHubNames, regionalNames } from './names';
 import { HostRuntime } from './host/runtime';
 import { RegionSpec, buildHighAvailability, buildObservability, buildRegionBase } from './regional';
 import { renderUserData } from './host/user-data';
+import { Guardrails } from '../../modules/guardrails';
 
 /** Version constraint of the AWS provider every stack pins (the mirror holds 5.100.0). */
 export const AWS_PROVIDER_VERSION = '5.100.0';
@@ -39,6 +40,9 @@ export class ClassifyHubStack extends ReadableStack {
     const profile = env.profile;
     const zoneId = ch.domain.hostedZoneId;
     const defaultTags = [{ tags: { Project: 'classifyhub', Environment: env.name, ManagedBy: 'cdktf', ...env.tags } }];
+
+    // Policy as code: every rule of modules/guardrails runs at synth; errors stop it.
+    Guardrails.apply(this, { tier: env.tier });
 
     new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     new AwsProvider(this, 'aws', { region: env.account.region, allowedAccountIds: [env.account.id], defaultTags });
@@ -81,6 +85,12 @@ export class ClassifyHubStack extends ReadableStack {
           deletionProtection: profile.deletionProtection,
         });
     if (host) {
+      // Deliberate until stage 12: seed 001 runs the whole system on one public host (no load balancer).
+      const why = caps.highAvailability
+        ? 'the Docker host is kept at its stage-11 configuration only until the data migration to RDS is verified (decommissionDockerHost)'
+        : 'stages 1-11 of seed 001 run the whole system on one Docker host with no load balancer in front';
+      Guardrails.suppress(host, 'CH-SG-002', `${why}: its gateway terminates TLS on 443 and serves HTTP on 80 only for redirects and ACME challenges`);
+      Guardrails.suppress(host, 'CH-EC2-002', `${why}: the Elastic IP is the address the app record and Let's Encrypt reach`);
       dbPassword.grantInitialize(host.role);
       jwtKey?.grantInitialize(host.role);
       replicationPassword?.grantInitialize(host.role);

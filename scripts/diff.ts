@@ -1,0 +1,104 @@
+/**
+ * `npm run diff -- [--base <git-ref>] [--out <file>]`: synthesizes the base
+ * commit (default `HEAD`) and the working tree, and prints per stack the
+ * resources added, removed and changed, with the changed attribute paths, as
+ * Markdown (stdout, or `--out`). Progress goes to stderr, so the Markdown can
+ * be piped into a pull-request comment.
+ *
+ * The base is exported with `git archive` into a temp folder (the repository's
+ * .git and worktrees are not touched) and uses this checkout's node_modules.
+ * The working tree honours CLASSIFYHUB_ENVIRONMENTS_DIR; the base always uses
+ * its own committed environments/.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { $ } from 'zx';
+import { diffOutdirs, formatMarkdown } from './lib/diff';
+import { synthApp } from './lib/promote-synth';
+
+const REPO = path.resolve(__dirname, '..');
+const USAGE = 'usage: npm run diff -- [--base <git-ref>] [--out <file>]';
+
+class UsageError extends Error {}
+
+interface Args {
+  base: string;
+  out?: string;
+}
+
+export function parseArgs(argv: string[]): Args {
+  const args: Args = { base: 'HEAD' };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (!v || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (flag === '--base') args.base = value();
+    else if (flag === '--out') args.out = value();
+    else if (flag === '--help' || flag === '-h') throw new UsageError(USAGE);
+    else throw new UsageError(`unexpected argument ${arg}\n${USAGE}`);
+  }
+  return args;
+}
+
+const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+/** The commit a ref names, or a clear error. */
+async function resolveCommit(ref: string): Promise<string> {
+  const result = await $({ cwd: REPO, quiet: true, nothrow: true })`git rev-parse --verify --quiet ${`${ref}^{commit}`}`;
+  if (result.exitCode !== 0) throw new Error(`--base: "${ref}" is not a commit in ${REPO} (try HEAD, HEAD~1, origin/main or a commit hash)`);
+  return result.stdout.trim();
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const args = parseArgs(process.argv.slice(2));
+  const commit = await resolveCommit(args.base);
+  const short = commit.slice(0, 7);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'classifyhub-diff-'));
+  try {
+    const baseSrc = path.join(work, 'base-src');
+    fs.mkdirSync(baseSrc);
+    process.stderr.write(`export ${args.base} (${short})… `);
+    const archive = path.join(work, 'base.tar');
+    await $({ cwd: REPO, quiet: true })`git archive --format=tar -o ${archive} ${commit}`;
+    await $({ quiet: true })`tar -xf ${archive} -C ${baseSrc}`;
+    fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(baseSrc, 'node_modules'));
+    process.stderr.write('synth base and working tree… ');
+    const synthStarted = Date.now();
+    const tsx = path.join(REPO, 'node_modules', '.bin', 'tsx');
+    const [baseOut, headOut] = await Promise.all([
+      synthApp({ appDir: baseSrc, outdir: path.join(work, 'base-out'), tsx }).catch((error: Error) => {
+        throw new Error(`synth of ${args.base} (${short}) failed:\n${error.message}`);
+      }),
+      synthApp({ appDir: REPO, outdir: path.join(work, 'head-out'), tsx, environmentsDir: process.env.CLASSIFYHUB_ENVIRONMENTS_DIR }).catch((error: Error) => {
+        throw new Error(`synth of the working tree failed:\n${error.message}`);
+      }),
+    ]);
+    process.stderr.write(`(${seconds(synthStarted)})\n`);
+    const diffs = diffOutdirs(baseOut, headOut);
+    const head = process.env.CLASSIFYHUB_ENVIRONMENTS_DIR ? `working tree (environments from ${process.env.CLASSIFYHUB_ENVIRONMENTS_DIR})` : 'working tree';
+    const markdown = formatMarkdown(diffs, { base: `\`${args.base}\` (${short})`, head });
+    if (args.out) {
+      fs.writeFileSync(args.out, markdown);
+      process.stderr.write(`wrote ${args.out}\n`);
+    } else {
+      process.stdout.write(markdown);
+    }
+    const changed = diffs.filter((d) => d.status !== 'unchanged').length;
+    process.stderr.write(`${changed} of ${diffs.length} stacks changed (${seconds(started)})\n`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(`\n${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  });
+}
