@@ -3,8 +3,6 @@ import { Fn } from 'cdktf';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group';
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -12,6 +10,9 @@ import { validateProps, withDefaults, LOG_RETENTION_DAYS } from '../core/props';
 import { nameTags } from '../core/tags';
 import { ISecretReference, Secret } from '../secret';
 import { CACHE_DEFAULTS, MAX_NODE_COUNT, REDIS_PORT } from './defaults';
+import { AllowFromOptions, PeerAccess } from '../core/connections';
+
+export type { AllowFromOptions };
 
 export interface CacheClusterProps {
   /** Prefix of every resource name, e.g. "classifyhub-prod". */
@@ -89,18 +90,7 @@ export interface CacheClusterProps {
   readonly authTokenSecretRecoveryWindowDays?: number;
 }
 
-/** Options of `CacheCluster.allowFrom`. */
-export interface AllowFromOptions {
-  /**
-   * Also add an egress rule to the peer's security group towards the cache on 6379, for
-   * peers whose egress is restricted. Turn off if the caller manages the peer's egress.
-   * @default true
-   */
-  readonly addPeerEgressRule?: boolean;
-}
 
-/** Characters EC2 accepts in a security group rule description. */
-const RULE_DESCRIPTION = /^[a-zA-Z0-9. _\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
 
 /**
  * An ElastiCache Redis OSS replication group (cluster mode disabled) in private
@@ -126,7 +116,7 @@ export class CacheCluster extends Construct {
    * the CacheClusterId dimension of ElastiCache metrics. Which one is primary changes on failover.
    */
   readonly memberClusterIds: readonly string[];
-  private readonly peers = new Set<string>();
+  private readonly access = new PeerAccess(this, 'CacheCluster', () => this.securityGroup, REDIS_PORT, () => `Redis ${this.replicationGroupId}`);
 
   constructor(scope: Construct, id: string, props: CacheClusterProps) {
     super(scope, id);
@@ -241,29 +231,6 @@ export class CacheCluster extends Construct {
    * `authToken.grantRead(role)`.
    */
   allowFrom(peer: SecurityGroup, description: string, options: AllowFromOptions = {}): void {
-    const key = peer.friendlyUniqueId;
-    validateProps('CacheCluster.allowFrom', { peer: key, description }, [
-      { field: 'peer', valid: () => !this.peers.has(key), expected: 'a security group not already allowed' },
-      { field: 'description', valid: (x) => RULE_DESCRIPTION.test(x.description), expected: '1-255 characters of a-z A-Z 0-9 . _-:/()#,@[]+=&;{}!$* and space' },
-    ]);
-    this.peers.add(key);
-    new VpcSecurityGroupIngressRule(this, `from_${key}_ingress`, {
-      securityGroupId: this.securityGroup.id,
-      referencedSecurityGroupId: peer.id,
-      ipProtocol: 'tcp',
-      fromPort: REDIS_PORT,
-      toPort: REDIS_PORT,
-      description,
-    });
-    if (options.addPeerEgressRule ?? true) {
-      new VpcSecurityGroupEgressRule(this, `from_${key}_egress`, {
-        securityGroupId: peer.id,
-        referencedSecurityGroupId: this.securityGroup.id,
-        ipProtocol: 'tcp',
-        fromPort: REDIS_PORT,
-        toPort: REDIS_PORT,
-        description: `Redis ${this.replicationGroupId}`,
-      });
-    }
+    this.access.allow(peer, description, options);
   }
 }

@@ -1,13 +1,11 @@
 import { Construct } from 'constructs';
-import { Fn, TerraformStack, Token } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
@@ -17,6 +15,7 @@ import { IGrantable } from '../iam/policy';
 import { ServiceRole } from '../iam/role';
 import { ISecretReference } from '../secret';
 import { DATABASE_DEFAULTS, DATABASE_PARAMETERS, DATABASE_SETTINGS, MONITORING_INTERVALS_SECONDS } from './defaults';
+import { AllowFromOptions, PeerAccess } from '../core/connections';
 
 export { DATABASE_DEFAULTS, DATABASE_PARAMETERS, DATABASE_SETTINGS } from './defaults';
 
@@ -123,15 +122,8 @@ export interface ReadReplicaProps {
   readonly availabilityZone?: string;
 }
 
-/** Options of `Database.allowFrom`. */
-export interface DatabaseAllowFromOptions {
-  /**
-   * Also add an egress rule to the peer's security group towards the database on 5432, for
-   * peers whose egress is restricted. Turn off if the caller manages the peer's egress.
-   * @default true
-   */
-  readonly addPeerEgressRule?: boolean;
-}
+/** Options of `allowFrom`. */
+export type DatabaseAllowFromOptions = AllowFromOptions;
 
 /** A read replica created by `Database.addReadReplica`. */
 export interface DatabaseReplica {
@@ -166,8 +158,6 @@ class RdsManagedSecret implements ISecretReference {
   }
 }
 
-/** Characters EC2 accepts in a security group rule description. */
-const RULE_DESCRIPTION = /^[a-zA-Z0-9. _\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
 const IDENTIFIER_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 const IDENTIFIER_RULE = 'a lower-case letter, then lower-case letters, digits or hyphens (at most 63 characters), no "--", not ending with "-"';
 const isIdentifier = (s: string): boolean => IDENTIFIER_PATTERN.test(s) && !s.includes('--') && !s.endsWith('-');
@@ -207,7 +197,7 @@ export class Database extends Construct {
   readonly replicas: DatabaseReplica[] = [];
   private readonly settings: ResolvedProps;
   private readonly monitoringPolicyAttachments: IamRolePolicyAttachment[];
-  private readonly peers = new Set<string>();
+  private readonly access = new PeerAccess(this, 'Database', () => this.securityGroup, DATABASE_SETTINGS.port, () => `PostgreSQL ${this.identifier}`);
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
@@ -329,31 +319,7 @@ export class Database extends Construct {
    * Clients also need the credentials: `masterSecret.grantRead(role)` or `grantConnect(role, user)`.
    */
   allowFrom(peer: SecurityGroup, description: string, options: DatabaseAllowFromOptions = {}): void {
-    const stack = TerraformStack.of(peer);
-    const key = peer.node.scopes.slice(peer.node.scopes.indexOf(stack) + 1).map((s) => s.node.id).join('_').replace(/[^A-Za-z0-9_-]/g, '_');
-    validateProps('Database.allowFrom', { peer: key, description }, [
-      { field: 'peer', valid: () => !this.peers.has(key), expected: 'a security group not already allowed' },
-      { field: 'description', valid: (x) => RULE_DESCRIPTION.test(x.description), expected: '1-255 characters of a-z A-Z 0-9 . _-:/()#,@[]+=&;{}!$* and space' },
-    ]);
-    this.peers.add(key);
-    new VpcSecurityGroupIngressRule(this, `from_${key}_ingress`, {
-      securityGroupId: this.securityGroup.id,
-      referencedSecurityGroupId: peer.id,
-      description,
-      ipProtocol: 'tcp',
-      fromPort: DATABASE_SETTINGS.port,
-      toPort: DATABASE_SETTINGS.port,
-    });
-    if (options.addPeerEgressRule ?? true) {
-      new VpcSecurityGroupEgressRule(this, `from_${key}_egress`, {
-        securityGroupId: peer.id,
-        referencedSecurityGroupId: this.securityGroup.id,
-        description: `PostgreSQL ${this.identifier}`,
-        ipProtocol: 'tcp',
-        fromPort: DATABASE_SETTINGS.port,
-        toPort: DATABASE_SETTINGS.port,
-      });
-    }
+    this.access.allow(peer, description, options);
   }
 
   /**

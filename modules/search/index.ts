@@ -3,8 +3,6 @@ import { Lazy, TerraformStack } from 'cdktf';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { OpensearchDomain } from '@cdktf/provider-aws/lib/opensearch-domain';
 import { OpensearchDomainPolicy } from '@cdktf/provider-aws/lib/opensearch-domain-policy';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -13,6 +11,9 @@ import { validateProps, withDefaults, LOG_RETENTION_DAYS } from '../core/props';
 import { nameTags, pascalCase } from '../core/tags';
 import { IGrantable, PolicyStatement, renderPolicy } from '../iam/policy';
 import { DEDICATED_MASTER_COUNT, HTTPS_PORT, SEARCH_DEFAULTS, SEARCH_LOG_TYPES } from './defaults';
+import { AllowFromOptions, PeerAccess } from '../core/connections';
+
+export type { AllowFromOptions };
 
 export interface SearchDomainProps {
   /** Prefix of every resource name, e.g. "classifyhub-prod". */
@@ -70,18 +71,7 @@ export interface SearchDomainProps {
 /** A role (or anything with a role ARN) that can be named in the domain access policy. */
 export type SearchGrantee = IGrantable & { readonly roleArn: string };
 
-/** Options of `SearchDomain.allowFrom`. */
-export interface AllowFromOptions {
-  /**
-   * Also add an egress rule to the peer's security group towards the domain on 443, for
-   * peers whose egress is restricted. Turn off if the caller manages the peer's egress.
-   * @default true
-   */
-  readonly addPeerEgressRule?: boolean;
-}
 
-/** Characters EC2 accepts in a security group rule description. */
-const RULE_DESCRIPTION = /^[a-zA-Z0-9. _\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
 /** OpenSearch index name or pattern (lower case; `*` allowed for patterns). */
 const INDEX_NAME = /^[a-z0-9*][a-z0-9._*-]{0,254}$/;
 
@@ -112,7 +102,7 @@ export class SearchDomain extends Construct {
   private readonly accessStatements: PolicyStatement[] = [];
   /** Grants made so far per grantee (by object: role ARNs are tokens, a new one per read). */
   private readonly granted = new Map<SearchGrantee, Set<string>>();
-  private readonly peers = new Set<string>();
+  private readonly access = new PeerAccess(this, 'SearchDomain', () => this.securityGroup, HTTPS_PORT, () => `OpenSearch ${this.domainName}`);
 
   constructor(scope: Construct, id: string, props: SearchDomainProps) {
     super(scope, id);
@@ -246,30 +236,7 @@ export class SearchDomain extends Construct {
    * Terraform logical id, e.g. `api_security_group`.
    */
   allowFrom(peer: SecurityGroup, description: string, options: AllowFromOptions = {}): void {
-    const key = peer.friendlyUniqueId;
-    validateProps('SearchDomain.allowFrom', { peer: key, description }, [
-      { field: 'peer', valid: () => !this.peers.has(key), expected: 'a security group not already allowed' },
-      { field: 'description', valid: (x) => RULE_DESCRIPTION.test(x.description), expected: '1-255 characters of a-z A-Z 0-9 . _-:/()#,@[]+=&;{}!$* and space' },
-    ]);
-    this.peers.add(key);
-    new VpcSecurityGroupIngressRule(this, `from_${key}_ingress`, {
-      securityGroupId: this.securityGroup.id,
-      referencedSecurityGroupId: peer.id,
-      ipProtocol: 'tcp',
-      fromPort: HTTPS_PORT,
-      toPort: HTTPS_PORT,
-      description,
-    });
-    if (options.addPeerEgressRule ?? true) {
-      new VpcSecurityGroupEgressRule(this, `from_${key}_egress`, {
-        securityGroupId: peer.id,
-        referencedSecurityGroupId: this.securityGroup.id,
-        ipProtocol: 'tcp',
-        fromPort: HTTPS_PORT,
-        toPort: HTTPS_PORT,
-        description: `OpenSearch ${this.domainName}`,
-      });
-    }
+    this.access.allow(peer, description, options);
   }
 
   /** The statements of the domain access policy so far (copies; for tests and reviewers). */
