@@ -978,7 +978,7 @@ const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$
 const SNAKE = /^[a-z][a-z0-9_]*$/;
 
 /** "Ops.Team@example.com" → "ops_team_at_example_com": the stable key of an e-mail subscription. */
-function emailKey(address: string): string {
+export function emailKey(address: string): string {
   return snake(address.toLowerCase().replace('@', '_at_'));
 }
 

@@ -5,6 +5,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { validateProps } from '../../modules/core/props';
 import { nameTags, pascalCase } from '../../modules/core/tags';
 import { IGrantable, renderPolicy } from '../../modules/iam/policy';
+import { emailKey } from '../../modules/observability';
 
 export interface NotificationTopicProps {
   /** Topic name. */
@@ -14,11 +15,6 @@ export interface NotificationTopicProps {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** "Support@Example.com" -> "support_at_example_com": the subscription's construct id (as AlarmTopic names them). */
-export function emailKey(address: string): string {
-  return address.toLowerCase().replace('@', '_at_').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
-}
 
 /**
  * The vendors' notification topic (seed: product-upload-notifications): encrypted at rest with

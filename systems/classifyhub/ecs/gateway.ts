@@ -1,4 +1,4 @@
-import { block, indent, rateLimitLua } from '../host/gateway';
+import { block, indent, proxyDefaults, rateLimitLua } from '../host/gateway';
 import { ECS_PORTS } from './runtime';
 
 /** What the ECS API gateway's configuration depends on: plain values, no Terraform tokens. */
@@ -67,15 +67,7 @@ http {
   server_tokens off;
   # Amazon-provided VPC DNS, for the ElastiCache endpoint the Lua limiter connects to.
   resolver 169.254.169.253 valid=30s ipv6=off;
-  client_max_body_size 10m;
-  proxy_http_version 1.1;
-  proxy_set_header Connection "";
-  proxy_set_header Host $host;
-  proxy_set_header X-Real-IP $remote_addr;
-  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-  proxy_set_header X-Forwarded-Proto https;
-  proxy_set_header X-Request-Id $request_id;
-  # The ALB is the only peer; the client is the last address it appends.
+${proxyDefaults('https')}  # The ALB is the only peer; the client is the last address it appends.
   set_real_ip_from ${o.vpcCidr};
   real_ip_header X-Forwarded-For;
 ${lua ? `  lua_package_path "${ECS_GATEWAY_LUA_DIR}/?.lua;;";

@@ -51,15 +51,7 @@ http {
   server_tokens off;
   # Docker's embedded DNS: upstreams are resolved per request, so a restarted container is found again.
   resolver 127.0.0.11 valid=10s ipv6=off;
-  client_max_body_size 10m;
-  proxy_http_version 1.1;
-  proxy_set_header Connection "";
-  proxy_set_header Host $host;
-  proxy_set_header X-Real-IP $remote_addr;
-  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-  proxy_set_header X-Forwarded-Proto $scheme;
-  proxy_set_header X-Request-Id $request_id;
-${caps.rateLimiting ? `  lua_package_path "${paths.luaDir}/?.lua;;";
+${proxyDefaults('$scheme')}${caps.rateLimiting ? `  lua_package_path "${paths.luaDir}/?.lua;;";
 ` : ''}
   server {
     listen 80 default_server;
@@ -96,6 +88,22 @@ ${routes.map((r) => indent(r, 4)).join('\n')}
     }
   }
 }
+`;
+}
+
+/**
+ * Body size and proxy headers of every gateway (`http` block lines, indented),
+ * the Docker host's and the ECS one alike; only the scheme passed upstream differs.
+ */
+export function proxyDefaults(forwardedProto: '$scheme' | 'https'): string {
+  return `  client_max_body_size 10m;
+  proxy_http_version 1.1;
+  proxy_set_header Connection "";
+  proxy_set_header Host $host;
+  proxy_set_header X-Real-IP $remote_addr;
+  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+  proxy_set_header X-Forwarded-Proto ${forwardedProto};
+  proxy_set_header X-Request-Id $request_id;
 `;
 }
 
