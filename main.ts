@@ -5,14 +5,13 @@
  */
 import { App } from 'cdktf';
 import { loadAllEnvironments } from './environments/lib/load';
-import { addClassifyHubStacks } from './systems/classifyhub/app';
-import { addOnboardingStacks } from './systems/onboarding/app';
+import { SYSTEM_APPS } from './systems';
+import { SYSTEMS } from './environments/lib/schema';
 import { synthInto } from './scripts/lib/synth';
 
 export function buildApp(app: App): void {
   const environments = loadAllEnvironments();
-  addClassifyHubStacks(app, environments.filter((e) => e.systems.includes('classifyhub')));
-  addOnboardingStacks(app, environments);
+  for (const system of SYSTEMS) SYSTEM_APPS[system](app, environments);
 }
 
 /** Synthesizes every stack into outdir and reports it; exits 1 with the reason on failure. */

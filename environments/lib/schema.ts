@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { STAGE_SLUGS, stageBySlug, IMPLEMENTED_STAGES } from '../../systems/classifyhub/stages';
 import { CLASSIFYHUB_DEFAULTS } from './defaults';
 import { TIERS, TIER_PROFILES, TierProfile } from './tiers';
+import { azName, cidr, cidrsOverlap, emailAddress, hostname, imageTag, pinnedImage, regionName } from './fields';
+import { SYSTEM_SECTIONS, type SystemSection } from '../../systems/sections';
+
+export { cidrsOverlap, isIpv4Cidr } from './fields';
 
 const CDN_STAGE = stageBySlug('09-cdn').number;
 const HA_STAGE = stageBySlug('12-high-availability').number;
@@ -9,35 +13,11 @@ const OBSERVABILITY_STAGE = stageBySlug('13-observability').number;
 const MULTI_REGION_STAGE = stageBySlug('14-multi-region').number;
 
 /** Systems an environment can run; each enabled system adds its stack (`<system>-<env>`). */
-export const SYSTEMS = ['classifyhub', 'onboarding'] as const;
+export const SYSTEMS = ['classifyhub', 'onboarding', 'webhooks', 'ingestion', 'recall'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 /** Route 53 geolocation continents a region can serve. */
 export const CONTINENTS = ['NA', 'SA', 'EU', 'AF', 'AS', 'OC', 'AN'] as const;
-
-const regionName = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { message: 'expected an AWS region such as us-east-1' });
-const azName = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { message: 'expected an AZ name such as us-east-1a' });
-
-/** IPv4 CIDR with a prefix between /16 and /20 (room for /24 subnets in every AZ and tier). */
-const cidr = z.string().refine(isIpv4Cidr, { message: 'expected an IPv4 CIDR block with a prefix from /16 to /20, e.g. 10.10.0.0/16' });
-
-/** A container image reference that is pinned: a tag other than "latest", or a digest. */
-const pinnedImage = z
-  .string()
-  .regex(/^[a-z0-9]+([._/-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/, {
-    message: 'expected a pinned image reference such as "postgres:15.10-bookworm" or "name@sha256:<digest>"',
-  })
-  .refine((ref) => !ref.endsWith(':latest'), { message: 'the "latest" tag is not pinned; name a version' });
-
-/** Tag of an application image in this environment's ECR repository (immutable tags). */
-const imageTag = z
-  .string()
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'expected an image tag such as "1.4.2" or "git-3f9c2e1"' })
-  .refine((t) => t !== 'latest', { message: 'ECR tags are immutable here; "latest" cannot be re-pointed, name a version' });
-
-const hostname = z
-  .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: 'expected a lower-case DNS name such as dev.classifyhub.example.com' });
 
 export const thirdPartyImagesSchema = z
   .object({
@@ -127,8 +107,6 @@ export const classifyHubSchema = z
   })
   .strict();
 
-const emailAddress = z.string().email({ message: 'expected an e-mail address' });
-
 /** Product onboarding (seed 002): required when `systems` includes "onboarding". */
 export const onboardingSchema = z
   .object({
@@ -170,6 +148,12 @@ const environmentBaseSchema = z
     systems: z.array(z.enum(SYSTEMS)).min(1, { message: 'name at least one system' }).default(['classifyhub']),
     classifyhub: classifyHubSchema,
     onboarding: onboardingSchema.optional(),
+    /** Webhook notifications (seed 004): required when `systems` includes "webhooks". */
+    webhooks: SYSTEM_SECTIONS.webhooks.schema.optional(),
+    /** Event ingestion on Kinesis (seed 003): required when `systems` includes "ingestion". */
+    ingestion: SYSTEM_SECTIONS.ingestion.schema.optional(),
+    /** Recall notifications (seed 000): required when `systems` includes "recall". */
+    recall: SYSTEM_SECTIONS.recall.schema.optional(),
     /** Tags added to every resource (besides Project/Environment/ManagedBy). */
     tags: z.record(
       z.string().regex(/^(?!aws:)[\w .:/=+@-]{1,128}$/, { message: 'expected a tag key of 1-128 characters not starting with "aws:"' }),
@@ -257,6 +241,7 @@ export const environmentSchema = environmentBaseSchema.superRefine((env, ctx) =>
     });
   }
   checkSystems(env, ctx, minZones);
+  checkSectionSystems(env, ctx);
   const senderDomain = env.classifyhub.senderEmail.split('@')[1];
   if (senderDomain !== env.classifyhub.domain.name) {
     ctx.addIssue({
@@ -318,6 +303,36 @@ function checkSystems(env: z.output<typeof environmentBaseSchema>, ctx: z.Refine
   }
 }
 
+/** The sections of the pluggable systems (systems/sections.ts): present exactly when enabled, VPC ranges apart, own checks. */
+function checkSectionSystems(env: z.output<typeof environmentBaseSchema>, ctx: z.RefinementCtx): void {
+  const taken: { where: string; cidr: string }[] = [
+    { where: 'network.cidr', cidr: env.network.cidr },
+    ...env.classifyhub.multiRegion.regions.map((r, i) => ({ where: `classifyhub.multiRegion.regions.${i}.cidr`, cidr: r.cidr })),
+    ...(env.onboarding ? [{ where: 'onboarding.cidr', cidr: env.onboarding.cidr }] : []),
+  ];
+  for (const name of Object.keys(SYSTEM_SECTIONS) as (keyof typeof SYSTEM_SECTIONS)[]) {
+    const spec = SYSTEM_SECTIONS[name] as unknown as SystemSection;
+    const section = env[name];
+    const enabled = env.systems.includes(name);
+    if (enabled && !section) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: `required when systems includes "${name}": ${spec.required}` });
+    }
+    if (!section) continue;
+    if (!enabled) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['systems'], message: `the "${name}" section is set but systems does not include "${name}": add it, or remove the section` });
+    }
+    for (const range of spec.cidrs?.(section) ?? []) {
+      const clash = taken.find((t) => cidrsOverlap(t.cidr, range.cidr));
+      const where = `${name}.${range.where}`;
+      if (clash) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: where.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)), message: `overlaps ${clash.where} (${clash.cidr}); every VPC of an environment needs its own range` });
+      }
+      taken.push({ where, cidr: range.cidr });
+    }
+    spec.check?.(section, env, (path, message) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name, ...path], message }));
+  }
+}
+
 /** What an environment file exports (`satisfies EnvironmentInput`). */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 
@@ -375,25 +390,3 @@ function valueAt(raw: unknown, path: readonly (string | number)[]): unknown {
   return cur;
 }
 
-/** Whether two IPv4 CIDR blocks share any address. */
-export function cidrsOverlap(a: string, b: string): boolean {
-  const range = (c: string): [number, number] => {
-    const [ip, bits] = c.split('/');
-    const start = ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
-    return [start, start + 2 ** (32 - Number(bits)) - 1];
-  };
-  const [a0, a1] = range(a);
-  const [b0, b1] = range(b);
-  return a0 <= b1 && b0 <= a1;
-}
-
-export function isIpv4Cidr(value: string): boolean {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
-  if (!m) return false;
-  const octets = m.slice(1, 5).map(Number);
-  const prefix = Number(m[5]);
-  if (octets.some((o) => o > 255) || prefix < 16 || prefix > 20) return false;
-  const ip = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
-  const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
-  return ((ip & mask) >>> 0) === ip;
-}

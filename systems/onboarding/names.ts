@@ -6,9 +6,9 @@ export const ONBOARDING_FUNCTIONS = ['csv-parser', 'product-validator', 'error-p
 export type OnboardingFunctionName = (typeof ONBOARDING_FUNCTIONS)[number];
 
 /** Repository folder holding the Lambda sources. */
-export const LAMBDAS_DIR = path.resolve(__dirname, '..', '..', 'lambdas');
+export const LAMBDAS_DIR = path.resolve(__dirname, '..', '..', 'lambdas', 'onboarding');
 
-/** Entry point of a function: lambdas/<name>/index.ts (exports `handler`). */
+/** Entry point of a function: lambdas/onboarding/<name>/index.ts (exports `handler`). */
 export function lambdaEntry(fn: OnboardingFunctionName): string {
   return path.join(LAMBDAS_DIR, fn, 'index.ts');
 }

@@ -17,7 +17,7 @@ import { Table } from '../../modules/table';
 import { BucketNotifications, BundleOptions, LambdaFunction } from '../../modules/function';
 import { AlarmTopic, MetricAlarm, queueAlarms } from '../../modules/observability';
 import type { Environment } from '../../environments/lib/schema';
-import { ENV as LAMBDA_ENV } from '../../lambdas/shared/config';
+import { ENV as LAMBDA_ENV } from '../../lambdas/onboarding/shared/config';
 import { ONBOARDING_FUNCTIONS, OnboardingFunctionName, functionId, lambdaEntry, onboardingNames } from './names';
 import { ONBOARDING_SETTINGS as S } from './settings';
 import { NotificationTopic } from './notification-topic';
@@ -34,7 +34,7 @@ export interface OnboardingStackProps {
   readonly environment: Environment;
   /**
    * Code of each function.
-   * @default lambdas/<name>/index.ts, bundled with esbuild
+   * @default lambdas/onboarding/<name>/index.ts, bundled with esbuild
    */
   readonly functionCode?: Partial<Record<OnboardingFunctionName, FunctionCode>>;
 }

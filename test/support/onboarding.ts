@@ -14,17 +14,17 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBStreamEvent, S3Event, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Pool } from 'pg';
-import { documentClient } from '../../lambdas/shared/aws';
-import type { QueueMessage } from '../../lambdas/shared/messages';
-import type { StagedRecord } from '../../lambdas/shared/staging';
-import { migrate } from '../../lambdas/migrations/migrate';
-import { idempotencyStore } from '../../lambdas/shared/idempotency';
-import type { CsvParserDeps } from '../../lambdas/csv-parser/core';
-import type { ValidatorDeps } from '../../lambdas/product-validator/core';
-import type { ErrorProcessorDeps } from '../../lambdas/error-processor/core';
-import { createCsvParserHandler } from '../../lambdas/csv-parser/handler';
-import { createValidatorHandler } from '../../lambdas/product-validator/handler';
-import { createErrorProcessorHandler } from '../../lambdas/error-processor/handler';
+import { documentClient } from '../../lambdas/lib/aws';
+import type { QueueMessage } from '../../lambdas/onboarding/shared/messages';
+import type { StagedRecord } from '../../lambdas/onboarding/shared/staging';
+import { migrate } from '../../lambdas/onboarding/migrations/migrate';
+import { idempotencyStore } from '../../lambdas/lib/idempotency';
+import type { CsvParserDeps } from '../../lambdas/onboarding/csv-parser/core';
+import type { ValidatorDeps } from '../../lambdas/onboarding/product-validator/core';
+import type { ErrorProcessorDeps } from '../../lambdas/onboarding/error-processor/core';
+import { createCsvParserHandler } from '../../lambdas/onboarding/csv-parser/handler';
+import { createValidatorHandler } from '../../lambdas/onboarding/product-validator/handler';
+import { createErrorProcessorHandler } from '../../lambdas/onboarding/error-processor/handler';
 import { startPostgres, type TestPostgres } from './postgres';
 import {
   createIdempotencyTable,
