@@ -24,10 +24,35 @@ export default {
     },
     rateLimit: { requestsPerMinute: 1200 },
   },
-  systems: ['classifyhub', 'onboarding'],
+  systems: ['classifyhub', 'onboarding', 'recall', 'ingestion', 'webhooks'],
+  ingestion: {
+    cidr: '10.42.0.0/16',
+    domain: { name: 'ingest.dev.classifyhub.example.com', hostedZoneId: 'Z0DEVCLASSIFYHUB000001' },
+    region2: { region: 'us-west-2', cidr: '10.43.0.0/16', availabilityZones: ['us-west-2a', 'us-west-2b'] },
+    amiId: 'ami-0c02fb55956c7d316',
+    workerImageTag: '1.0.0',
+    opsEmails: ['oncall-dev@classifyhub.example.com'],
+  },
   onboarding: {
     cidr: '10.40.0.0/16',
     notificationEmails: ['onboarding-dev@classifyhub.example.com'],
+    opsEmails: ['oncall-dev@classifyhub.example.com'],
+  },
+  recall: {
+    cidr: '10.44.0.0/16',
+    domain: { name: 'dev.classifyhub.example.com', hostedZoneId: 'Z0DEVCLASSIFYHUB000001' },
+    // Amazon Linux 2023 (x86_64) in us-east-1, pinned: synth never looks an AMI up.
+    amis: { web: 'ami-0453ec754f44f9a4a', backend: 'ami-0453ec754f44f9a4a' },
+    images: { recallWeb: '1.0.0', storeWeb: '1.0.0', recallBackend: '1.0.0', storeBackend: '1.0.0' },
+    senderEmail: 'notices@recall.dev.classifyhub.example.com',
+    opsEmails: ['oncall-dev@classifyhub.example.com'],
+    // Shield Advanced needs a one-year subscription: opt in explicitly (true) once the account has one.
+    shieldAdvanced: false,
+  },
+  webhooks: {
+    cidr: '10.41.0.0/16',
+    eventTypes: ['invoice.paid', 'invoice.failed', 'user.created', 'user.deleted', 'order.shipped'],
+    auth: { issuer: 'https://auth.dev.classifyhub.example.com/', audience: 'webhooks-api' },
     opsEmails: ['oncall-dev@classifyhub.example.com'],
   },
   tags: { CostCenter: 'platform-dev', Owner: 'platform-team' },

@@ -25,12 +25,37 @@ export default {
     },
     rateLimit: { requestsPerMinute: 600 },
   },
-  systems: ['classifyhub', 'onboarding'],
+  systems: ['classifyhub', 'onboarding', 'recall', 'ingestion', 'webhooks'],
+  ingestion: {
+    cidr: '10.62.0.0/16',
+    domain: { name: 'ingest.classifyhub.example.com', hostedZoneId: 'Z0PRDCLASSIFYHUB000003' },
+    region2: { region: 'us-west-2', cidr: '10.63.0.0/16', availabilityZones: ['us-west-2a', 'us-west-2b', 'us-west-2c'] },
+    amiId: 'ami-0c02fb55956c7d316',
+    workerImageTag: '1.0.0',
+    opsEmails: ['oncall@classifyhub.example.com'],
+  },
   onboarding: {
     cidr: '10.60.0.0/16',
     notificationEmails: ['vendor-support@classifyhub.example.com'],
     opsEmails: ['oncall@classifyhub.example.com', 'platform-team@classifyhub.example.com'],
     errorReportRetentionDays: 90,
+  },
+  recall: {
+    cidr: '10.64.0.0/16',
+    domain: { name: 'classifyhub.example.com', hostedZoneId: 'Z0PRDCLASSIFYHUB000003' },
+    // Amazon Linux 2023 (x86_64) in us-east-1, pinned: synth never looks an AMI up.
+    amis: { web: 'ami-0453ec754f44f9a4a', backend: 'ami-0453ec754f44f9a4a' },
+    images: { recallWeb: '1.0.0', storeWeb: '1.0.0', recallBackend: '1.0.0', storeBackend: '1.0.0' },
+    senderEmail: 'notices@recall.classifyhub.example.com',
+    opsEmails: ['oncall@classifyhub.example.com'],
+    // Shield Advanced needs a one-year subscription: opt in explicitly (true) once the account has one.
+    shieldAdvanced: false,
+  },
+  webhooks: {
+    cidr: '10.61.0.0/16',
+    eventTypes: ['invoice.paid', 'invoice.failed', 'user.created', 'user.deleted', 'order.shipped'],
+    auth: { issuer: 'https://auth.classifyhub.example.com/', audience: 'webhooks-api' },
+    opsEmails: ['oncall@classifyhub.example.com'],
   },
   tags: { CostCenter: 'platform-prod', Owner: 'platform-team', DataClassification: 'confidential' },
 } satisfies EnvironmentInput;

@@ -25,10 +25,35 @@ export default {
       ],
     },
   },
-  systems: ['classifyhub', 'onboarding'],
+  systems: ['classifyhub', 'onboarding', 'recall', 'ingestion', 'webhooks'],
+  ingestion: {
+    cidr: '10.52.0.0/16',
+    domain: { name: 'ingest.staging.classifyhub.example.com', hostedZoneId: 'Z0STGCLASSIFYHUB000002' },
+    region2: { region: 'us-west-2', cidr: '10.53.0.0/16', availabilityZones: ['us-west-2a', 'us-west-2b'] },
+    amiId: 'ami-0c02fb55956c7d316',
+    workerImageTag: '1.0.0',
+    opsEmails: ['oncall-staging@classifyhub.example.com'],
+  },
   onboarding: {
     cidr: '10.50.0.0/16',
     notificationEmails: ['onboarding-staging@classifyhub.example.com'],
+    opsEmails: ['oncall-staging@classifyhub.example.com'],
+  },
+  recall: {
+    cidr: '10.54.0.0/16',
+    domain: { name: 'staging.classifyhub.example.com', hostedZoneId: 'Z0STGCLASSIFYHUB000002' },
+    // Amazon Linux 2023 (x86_64) in us-east-1, pinned: synth never looks an AMI up.
+    amis: { web: 'ami-0453ec754f44f9a4a', backend: 'ami-0453ec754f44f9a4a' },
+    images: { recallWeb: '1.0.0', storeWeb: '1.0.0', recallBackend: '1.0.0', storeBackend: '1.0.0' },
+    senderEmail: 'notices@recall.staging.classifyhub.example.com',
+    opsEmails: ['oncall-staging@classifyhub.example.com'],
+    // Shield Advanced needs a one-year subscription: opt in explicitly (true) once the account has one.
+    shieldAdvanced: false,
+  },
+  webhooks: {
+    cidr: '10.51.0.0/16',
+    eventTypes: ['invoice.paid', 'invoice.failed', 'user.created', 'user.deleted', 'order.shipped'],
+    auth: { issuer: 'https://auth.staging.classifyhub.example.com/', audience: 'webhooks-api' },
     opsEmails: ['oncall-staging@classifyhub.example.com'],
   },
   tags: { CostCenter: 'platform-staging', Owner: 'platform-team' },

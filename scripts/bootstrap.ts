@@ -1,7 +1,7 @@
 /**
  * `npm run bootstrap -- <env>`: the first step of a real deployment. Creates the S3 bucket that holds the
  * environment's Terraform state (scripts/lib/bootstrap.ts), in the environment's account and region, named
- * `classifyhub-tfstate-<account>-<region>` unless CLASSIFYHUB_STATE_BUCKET / CLASSIFYHUB_STATE_REGION say
+ * `classifyhub-tfstate-<account>-<region>` unless its `state` section (bucket, region) says
  * otherwise. Safe to run again: it only fixes what differs.
  *
  * Needs AWS credentials of the environment's account; without them it says so and exits 1.

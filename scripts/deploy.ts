@@ -1,10 +1,11 @@
 /**
- * `npm run deploy -- <env> [--no-synth] [--yes] [--plan-only | --apply-planned | --backend-only] [--markdown <file>] [--lock-timeout <d>]`
+ * `npm run deploy -- <env> [--no-synth] [--verbose] [--yes] [--plan-only | --apply-planned] [--markdown <file>] [--lock-timeout <d>]`
  *
- * Deploys every stack of one environment (the synthesized folders named `*-<env>`), with the environment's
- * S3 state (create it first with `npm run bootstrap -- <env>`):
+ * Deploys every stack of one environment (the synthesized folders named `*-<env>`), with the S3 state each
+ * stack declares in its cdk.tf.json (the environment's `state`; create it first with `npm run bootstrap -- <env>`):
  *
- *   synth → per stack: backend override, init, plan -out=tfplan → summary → confirm → apply the saved plans.
+ *   synth → per stack, in cdktf.out/stacks/<stack>: init, plan -out=deploy.tfplan → summary → confirm →
+ *   apply the saved plans.
  *
  * What is applied is exactly the plan that was shown: `terraform apply tfplan`, never a new plan, and
  * Terraform refuses a saved plan whose state changed in between. The run can be split, as CI does:
@@ -12,8 +13,8 @@
  * of an earlier `--plan-only` run (in CI: a later job of the same workflow run, after the environment's
  * reviewers approved, with the plan files passed as an artifact).
  *
- * `--backend-only` only writes the S3 backend override into each stack folder (no credentials needed), for
- * the plain CDKTF path: `npx cdktf deploy <stack>` then uses the same state.
+ * The same folders and the same declared state serve `npx cdktf deploy <stack>`: both paths read and write
+ * one state. (`--backend-only`, which used to patch a backend into the folders, is no longer needed.)
  *
  * Needs AWS credentials of the environment's account; offline it refuses and changes nothing.
  */
@@ -21,31 +22,28 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { question } from 'zx';
 import { environmentNames, loadEnvironment } from '../environments/lib/load';
+import { DEPLOY_PLAN_FILE } from './lib/artifact';
 import { OUTDIR, parseArgv, resolveTargets, seconds, synth, type Target } from './lib/delivery';
 import { digestPlan, renderPlanSummary, type StackDigest } from './lib/plan-summary';
 import { STATEFUL_RESOURCE_TYPES } from './lib/stateful';
-import { stateLocation, writeBackendOverride } from './lib/state';
-import { apply, describeChanges, findProviderMirror, formatSummary, init, offlineReason, planStackJson, removeOfflineOverride, summarizePlan, writeCliConfig } from './lib/terraform';
+import { describeState, stateLocation } from './lib/state';
+import { apply, describeChanges, findProviderMirror, formatSummary, init, offlineReason, planStackJson, removeLegacyOverrides, summarizePlan, writeCliConfig } from './lib/terraform';
 
-const USAGE = 'usage: npm run deploy -- <env> [--no-synth] [--yes] [--plan-only | --apply-planned | --backend-only] [--markdown <file>] [--lock-timeout <duration>]';
-/** Saved plan of a deploy; not `tfplan`, which `npm run plan` (maybe offline) writes. */
-const PLAN_FILE = 'deploy.tfplan';
+const USAGE = 'usage: npm run deploy -- <env> [--no-synth] [--verbose] [--yes] [--plan-only | --apply-planned] [--markdown <file>] [--lock-timeout <duration>]';
+/** Saved plan of a deploy; not `tfplan`, which `npm run plan` writes. */
+const PLAN_FILE = DEPLOY_PLAN_FILE;
 
 async function main(): Promise<void> {
-  const args = parseArgv(process.argv.slice(2), { flags: ['--no-synth', '--yes', '--plan-only', '--apply-planned', '--backend-only'], valued: ['--markdown', '--lock-timeout'] }, USAGE);
+  const args = parseArgv(process.argv.slice(2), { flags: ['--no-synth', '--verbose', '--yes', '--plan-only', '--apply-planned', '--backend-only'], valued: ['--markdown', '--lock-timeout'] }, USAGE);
   if (args.positional.length !== 1) throw new Error(`name one environment (${environmentNames().join(', ')})\n${USAGE}`);
   if (args.flags.has('--plan-only') && args.flags.has('--apply-planned')) throw new Error(`--plan-only and --apply-planned exclude each other\n${USAGE}`);
   const env = loadEnvironment(args.positional[0]);
   const state = stateLocation(env);
   if (args.flags.has('--backend-only')) {
-    // For the plain CDKTF path: `cdktf deploy <stack>` then runs against the S3 state (the override survives synths).
-    if (!args.flags.has('--no-synth')) await synth();
-    for (const target of resolveTargets({ environments: [env.name] })) {
-      removeOfflineOverride(target.dir);
-      const file = writeBackendOverride(target.dir, state);
-      console.log(`${path.relative(process.cwd(), file)}: s3://${state.bucket}/${target.stack}/terraform.tfstate (${state.region}), S3 lock file`);
-    }
-    console.log(`now: npx cdktf deploy ${resolveTargets({ environments: [env.name] }).map((t) => t.stack).join(' ')}`);
+    console.log(
+      `--backend-only is no longer needed: every stack of ${env.name} declares its S3 state in cdktf.out/stacks/<stack>/cdk.tf.json ` +
+        `(${describeState(state, '<stack>')}), so npx cdktf deploy <stack> uses it as it is. Nothing was changed.`,
+    );
     return;
   }
   const reason = offlineReason();
@@ -58,13 +56,13 @@ async function main(): Promise<void> {
   const lockTimeout = args.value('--lock-timeout') ?? '5m';
   const mirror = findProviderMirror();
   const cliConfig = writeCliConfig(OUTDIR, mirror ?? null);
-  console.log(`deploying ${env.name} to account ${env.account.id} (${env.account.region}); state in s3://${state.bucket} (${state.region})`);
+  console.log(`deploying ${env.name} to account ${env.account.id} (${env.account.region}); state ${describeState(state, '<stack>')}`);
 
   if (args.flags.has('--apply-planned')) {
-    await applyAll(resolveTargets({ environments: [env.name] }), { cliConfig, lockTimeout, state });
+    await applyAll(resolveTargets({ environments: [env.name] }), { cliConfig, lockTimeout });
     return;
   }
-  if (!args.flags.has('--no-synth')) await synth();
+  if (!args.flags.has('--no-synth')) await synth({ verbose: args.flags.has('--verbose') });
   const targets = resolveTargets({ environments: [env.name] });
 
   const digests: StackDigest[] = [];
@@ -74,7 +72,6 @@ async function main(): Promise<void> {
     const result = await planStackJson(target.dir, {
       cliConfig,
       offline: false,
-      state,
       planFile: PLAN_FILE,
       lockTimeout,
       onStep: (step) => process.stdout.write(`${step}… `),
@@ -107,11 +104,11 @@ async function main(): Promise<void> {
     const answer = await question(`\napply ${changing.length} plan(s) to ${env.name} (account ${env.account.id})? type "${env.name}" to confirm: `);
     if (answer.trim() !== env.name) throw new Error('not confirmed; nothing was applied');
   }
-  await applyAll(changing, { cliConfig, lockTimeout, state, initialized: true });
+  await applyAll(changing, { cliConfig, lockTimeout, initialized: true });
 }
 
 /** Applies the saved plan of every target, stopping at the first failure (later stacks are not applied). */
-async function applyAll(targets: Target[], options: { cliConfig: string; lockTimeout: string; state: ReturnType<typeof stateLocation>; initialized?: boolean }): Promise<void> {
+async function applyAll(targets: Target[], options: { cliConfig: string; lockTimeout: string; initialized?: boolean }): Promise<void> {
   const planned = targets.filter((t) => fs.existsSync(path.join(t.dir, PLAN_FILE)));
   const missing = targets.filter((t) => !planned.includes(t));
   if (missing.length > 0) console.log(`no saved plan (${PLAN_FILE}) for ${missing.map((t) => t.stack).join(', ')}: nothing to apply there (--plan-only keeps plans with changes only)`);
@@ -123,9 +120,9 @@ async function applyAll(targets: Target[], options: { cliConfig: string; lockTim
     const started = Date.now();
     console.log(`[${index + 1}/${planned.length}] ${target.stack}: applying ${PLAN_FILE}`);
     if (!options.initialized) {
-      // A fresh checkout of the plan artifact: same backend as the plan, then init.
-      removeOfflineOverride(target.dir);
-      writeBackendOverride(target.dir, options.state);
+      // A fresh checkout of the plan artifact (scripts/stage-plan-artifact.ts): the stack folder as planned
+      // (cdk.tf.json with its S3 backend, assets/, lock file), so init installs the locked providers.
+      removeLegacyOverrides(target.dir);
       await init(target.dir, { cliConfig: options.cliConfig });
     }
     await apply(target.dir, PLAN_FILE, { cliConfig: options.cliConfig, lockTimeout: options.lockTimeout, echo: (line) => console.log(`    ${line}`) });

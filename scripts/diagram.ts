@@ -1,8 +1,10 @@
 /**
- * `npm run diagram -- <env|stage> [--out <file>]`: a Mermaid diagram of the
- * synthesized ClassifyHub stack of an environment (`dev`) or of a stage with
- * dev's settings (`12-high-availability` or `12`), as Markdown with a
- * ```mermaid block (GitHub renders it). Prints it, or writes `--out`.
+ * `npm run diagram -- <stack|env|stage> [--out <file>]`: Mermaid diagrams of synthesized stacks of any
+ * system, as Markdown with ```mermaid blocks (GitHub renders them). Prints it, or writes `--out`.
+ *
+ * - a stack (`onboarding-dev`, `classifyhub-prod`, `webhooks-staging`, ...): that stack;
+ * - an environment (`dev`): every stack of the environment, one diagram each;
+ * - a ClassifyHub stage (`12-high-availability` or `12`): the ClassifyHub stack with dev's settings at that stage.
  *
  * `npm run diagram -- --all-stages [--dir docs/diagrams]` writes one file per
  * implemented stage (`<dir>/<NN>-<slug>.md`) and an index (`<dir>/README.md`).
@@ -10,67 +12,97 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { App } from 'cdktf';
 import { environmentNames, loadEnvironment } from '../environments/lib/load';
 import type { Environment } from '../environments/lib/schema';
+import { SYSTEM_APPS } from '../systems';
 import { addClassifyHubStacks, atStage } from '../systems/classifyhub/app';
 import { IMPLEMENTED_STAGES, STAGES, type StageDefinition, type StageSlug } from '../systems/classifyhub/stages';
-import { classifyHubNames } from '../systems/classifyhub/names';
+import { environmentOfStack } from './lib/delivery';
 import { synthInto } from './lib/synth';
 import { buildDiagram, checkMermaid, renderMermaid, type StackJson } from './lib/diagram';
 
 const REPO = path.resolve(__dirname, '..');
-const USAGE = 'usage: npm run diagram -- <env|stage> [--out <file>]\n       npm run diagram -- --all-stages [--dir docs/diagrams]';
+const USAGE = 'usage: npm run diagram -- <stack|env|stage> [--out <file>]\n       npm run diagram -- --all-stages [--dir docs/diagrams]';
 
 class UsageError extends Error {}
 
 export interface Target {
-  /** Heading of the diagram. */
+  /** Heading of the document. */
   title: string;
   environment: Environment;
+  /** A ClassifyHub stage (then the ClassifyHub stack at that stage is drawn). */
   stage?: StageDefinition;
+  /** One stack of the environment; without it (and without a stage) every stack of the environment. */
+  stack?: string;
 }
 
-/** An environment name, a stage slug or a stage number (then with dev's settings). */
-function resolveTarget(arg: string): Target {
+/** A stack name, an environment name, a stage slug or a stage number (then with dev's settings). */
+export function resolveTarget(arg: string): Target {
   const stage = (STAGES as readonly StageDefinition[]).find((s) => s.slug === arg || String(s.number) === arg.replace(/^0/, ''));
   if (stage) {
     if (!stage.implemented) throw new UsageError(`stage ${stage.slug} is not implemented yet`);
     return { title: `Stage ${stage.slug}: ${stage.title}`, environment: atStage(loadEnvironment('dev'), stage.slug as StageSlug), stage };
   }
-  if (environmentNames().includes(arg)) {
+  const environments = environmentNames();
+  if (environments.includes(arg)) {
     const environment = loadEnvironment(arg);
-    return { title: `Environment ${arg} (stage ${environment.classifyhub.stage})`, environment };
+    return { title: `Environment ${arg} (${environment.systems.map((s) => `${s}-${arg}`).join(', ')})`, environment };
   }
-  throw new UsageError(`"${arg}" is neither an environment (${environmentNames().join(', ')}) nor a stage (${STAGES.map((s) => s.slug).join(', ')})\n${USAGE}`);
+  const envName = environmentOfStack(arg, environments);
+  if (envName) {
+    const environment = loadEnvironment(envName);
+    const system = environment.systems.find((s) => `${s}-${envName}` === arg);
+    if (system) return { title: `Stack ${arg}`, environment, stack: arg };
+    throw new UsageError(`environment ${envName} runs no stack "${arg}"; its stacks: ${environment.systems.map((s) => `${s}-${envName}`).join(', ')}`);
+  }
+  throw new UsageError(`"${arg}" is neither a stack (<system>-<env>), an environment (${environments.join(', ')}) nor a stage (${STAGES.map((s) => s.slug).join(', ')})\n${USAGE}`);
 }
 
-/** Synthesizes the ClassifyHub stack of an environment into a temp folder and returns its cdk.tf.json. */
-function synthStack(environment: Environment): StackJson {
+/**
+ * Synthesizes what a target draws into a temp folder and returns each stack's cdk.tf.json by name. The
+ * guardrail lines synth prints are dropped (stdout is the diagram; a failing rule still fails the synth).
+ */
+export function synthTarget(target: Target): Map<string, StackJson> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'classifyhub-diagram-'));
-  // Synth-time reports (guardrails) go to stderr: stdout is the diagram.
   const log = console.log;
-  console.log = (...args: unknown[]) => console.error(...args);
+  console.log = () => undefined;
   try {
-    synthInto(out, (app) => addClassifyHubStacks(app, [environment]));
-    const stack = classifyHubNames(environment).stack;
-    return JSON.parse(fs.readFileSync(path.join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as StackJson;
+    const env = target.environment;
+    const build = (app: App) => {
+      if (target.stage) addClassifyHubStacks(app, [env]);
+      else for (const system of env.systems) if (!target.stack || target.stack === `${system}-${env.name}`) SYSTEM_APPS[system](app, [env]);
+    };
+    const stacks = synthInto(out, build);
+    return new Map(stacks.map((name) => [name, JSON.parse(fs.readFileSync(path.join(out, 'stacks', name, 'cdk.tf.json'), 'utf8')) as StackJson]));
   } finally {
     console.log = log;
     fs.rmSync(out, { recursive: true, force: true });
   }
 }
 
-/** The Markdown document of one diagram (synthesizes the stack). */
+/** The Markdown document of a target (synthesizes its stacks). */
 export function diagramMarkdown(target: Target): string {
-  return diagramDocument(target, synthStack(target.environment));
+  const stacks = synthTarget(target);
+  if (stacks.size === 1) return diagramDocument(target, [...stacks.values()][0]);
+  const sections = [...stacks].map(([name, stack]) => `## ${name}\n\n\`\`\`mermaid\n${checkedMermaid(`${target.title}, ${name}`, stack)}\`\`\`\n`);
+  return `# ${target.title}\n\nDrawn from the synthesized stacks (\`npm run diagram -- ${target.environment.name}\`), one diagram per stack.\n\n${sections.join('\n')}`;
+}
+
+function checkedMermaid(title: string, stack: StackJson): string {
+  const mermaid = renderMermaid(buildDiagram(stack));
+  const problems = checkMermaid(mermaid);
+  if (problems.length > 0) throw new Error(`generated Mermaid for ${title} is malformed:\n  ${problems.join('\n  ')}`);
+  return mermaid;
 }
 
 /** The Markdown document of one diagram of a synthesized stack; throws when the Mermaid text fails the structural check. */
 export function diagramDocument(target: Target, stack: StackJson): string {
-  const mermaid = renderMermaid(buildDiagram(stack));
-  const problems = checkMermaid(mermaid);
-  if (problems.length > 0) throw new Error(`generated Mermaid for ${target.title} is malformed:\n  ${problems.join('\n  ')}`);
-  const intro = target.stage ? `${target.stage.summary} Drawn from the synthesized stack of \`dev\` at this stage (\`npm run diagram -- ${target.stage.slug}\`).` : `Drawn from the synthesized stack (\`npm run diagram -- ${target.environment.name}\`).`;
+  const mermaid = checkedMermaid(target.title, stack);
+  const command = target.stage ? target.stage.slug : target.stack ?? target.environment.name;
+  const intro = target.stage
+    ? `${target.stage.summary} Drawn from the synthesized stack of \`dev\` at this stage (\`npm run diagram -- ${target.stage.slug}\`).`
+    : `Drawn from the synthesized stack (\`npm run diagram -- ${command}\`).`;
   return `# ${target.title}\n\n${intro}\n\n\`\`\`mermaid\n${mermaid}\`\`\`\n`;
 }
 

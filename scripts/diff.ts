@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { $ } from 'zx';
 import { diffOutdirs, formatMarkdown } from './lib/diff';
-import { synthApp } from './lib/promote-synth';
+import { synthApp } from './lib/synth-app';
 
 const REPO = path.resolve(__dirname, '..');
 const USAGE = 'usage: npm run diff -- [--base <git-ref>] [--out <file>]';

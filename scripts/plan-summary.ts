@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgv } from './lib/delivery';
+import { readJsonFile } from './lib/json-file';
 import { renderPlanSummary, type StackDigest } from './lib/plan-summary';
 
 const USAGE = 'usage: npm run plan:summary -- <digest.json | dir> ... [--out <file>] [--title <text>] [--max-chars <n>]';
@@ -23,7 +24,7 @@ function main(): void {
   if (args.positional.length === 0) throw new Error(`name at least one digest file or folder\n${USAGE}`);
   let offline = false;
   const stacks: StackDigest[] = args.positional.flatMap(files).flatMap((file) => {
-    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { offline?: boolean; stacks?: StackDigest[] };
+    const parsed = readJsonFile<{ offline?: boolean; stacks?: StackDigest[] }>(file, 'a plan digest from npm run plan -- --digest');
     if (!Array.isArray(parsed.stacks)) throw new Error(`${file}: not a plan digest (expected {"stacks": [...]} from npm run plan -- --digest)`);
     offline ||= parsed.offline === true;
     return parsed.stacks;

@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgv } from './lib/delivery';
+import { readJsonFile } from './lib/json-file';
 import type { StackDigest } from './lib/plan-summary';
 import { renderPrComment } from './lib/pr-comment';
 
@@ -28,7 +29,7 @@ function main(): void {
   const files = args.all('--digests').flatMap(jsonFiles);
   let offline = false;
   const stacks: StackDigest[] = files.flatMap((file) => {
-    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { offline?: boolean; stacks?: StackDigest[] };
+    const parsed = readJsonFile<{ offline?: boolean; stacks?: StackDigest[] }>(file, 'a plan digest from npm run plan -- --digest');
     if (!Array.isArray(parsed.stacks)) throw new Error(`${file}: not a plan digest (expected {"stacks": [...]} from npm run plan -- --digest)`);
     offline ||= parsed.offline === true;
     return parsed.stacks;

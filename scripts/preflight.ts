@@ -7,19 +7,25 @@
  *
  * Needs AWS credentials of the environment's account; without them it says so and exits 1.
  * CLASSIFYHUB_ENVIRONMENTS_DIR points it at another folder of environment files.
+ *
+ * `npm run preflight -- --regions` (offline, no environment): compares the region table shipped in
+ * environments/lib/regions.ts with the regions of the pinned provider binary and lists what to change.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { environmentNames, environmentsDir, loadEnvironment } from '../environments/lib/load';
 import { parseArgv } from './lib/delivery';
 import { preflight, writeAmiPin } from './lib/preflight';
-import { offlineReason } from './lib/terraform';
+import { findProviderMirror, offlineReason } from './lib/terraform';
+import { compareRegionTable, formatRegionComparison, providerBinaryIn } from './lib/regions';
 
-const USAGE = 'usage: npm run preflight -- <env> [--dry-run]';
+const USAGE = 'usage: npm run preflight -- <env> [--dry-run]  |  npm run preflight -- --regions';
 const MARK = { ok: 'ok   ', warning: 'warn ', error: 'ERROR' } as const;
 
 async function main(): Promise<void> {
-  const args = parseArgv(process.argv.slice(2), { flags: ['--dry-run'], valued: [] }, USAGE);
+  const args = parseArgv(process.argv.slice(2), { flags: ['--dry-run', '--regions'], valued: [] }, USAGE);
+  if (args.flags.has('--regions')) return checkRegionTable();
   if (args.positional.length !== 1) throw new Error(`name one environment (${environmentNames().join(', ')})\n${USAGE}`);
   const env = loadEnvironment(args.positional[0]);
   const file = path.join(environmentsDir(), `${env.name}.ts`);
@@ -56,6 +62,24 @@ async function main(): Promise<void> {
   }
   if (errors.length > 0) throw new Error(`preflight of ${env.name}: ${errors.length} error(s)`);
   console.log(`preflight of ${env.name}: ok`);
+}
+
+/**
+ * `--regions`: compares environments/lib/regions.ts with the regions of the pinned provider binary
+ * (TF_PROVIDER_BINARY, or hashicorp/aws 5.100.0 in the provider mirror). Offline; exit 1 when they differ.
+ */
+function checkRegionTable(): void {
+  const mirror = findProviderMirror();
+  const binary = process.env.TF_PROVIDER_BINARY ?? (mirror ? providerBinaryIn(mirror, '5.100.0') : undefined);
+  if (!binary || !fs.existsSync(binary)) {
+    throw new Error(
+      `no hashicorp/aws 5.100.0 provider binary found (${binary ? `TF_PROVIDER_BINARY=${binary} does not exist` : 'no provider mirror'}); ` +
+        'set TF_PROVIDER_BINARY to the terraform-provider-aws file (e.g. under .terraform/providers of a planned stack)',
+    );
+  }
+  const comparison = compareRegionTable(binary);
+  console.log(formatRegionComparison(comparison));
+  if (comparison.missing.length || comparison.extra.length) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

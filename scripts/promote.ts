@@ -21,9 +21,8 @@ import * as path from 'node:path';
 import { environmentsDir, loadEnvironment } from '../environments/lib/load';
 import { EnvironmentError } from '../environments/lib/schema';
 import { findProviderMirror, listStacks, offlineReason, writeCliConfig } from './lib/terraform';
-import { stateLocation } from './lib/state';
-import { lineDiff, PromotionRefused, replaceStage, targetStage, writeFileAtomic } from './lib/promote-env';
-import { scratchEnvironmentsDir, synthApp } from './lib/promote-synth';
+import { lineDiff, PromotionRefused, replaceStage, targetStage, writeFileAtomic } from './lib/promote';
+import { scratchEnvironmentsDir, synthApp } from './lib/synth-app';
 import {
   describePromotion,
   formatPromotion,
@@ -169,7 +168,7 @@ async function main(): Promise<number> {
       if (from && to && sameConfiguration(from, to)) {
         promotion = { stack: name, method: 'identical', changes: [], uncertain: [], unresolved: [], seconds: 0 };
       } else if (!reason) {
-        promotion = to ? await planLive(to, { ...options, state: stateLocation(environment) }) : await planRemovedStack(from!, options);
+        promotion = to ? await planLive(to, options) : await planRemovedStack(from!, options);
       } else if (from && to) {
         promotion = await simulatePromotion(from, to, options);
       } else if (to) {

@@ -6,8 +6,8 @@ import { loadEnvironment } from '../environments/lib/load';
 import type { Environment } from '../environments/lib/schema';
 import { addClassifyHubStacks, atStage } from '../systems/classifyhub/app';
 import type { StageSlug } from '../systems/classifyhub/stages';
-import { unescapeTerraformTemplate } from '../modules/core/template';
 import { filesInUserData } from '../systems/classifyhub/host/user-data';
+import { userDataText } from '../modules/docker-host';
 
 export interface SynthJson {
   resource: Record<string, Record<string, Record<string, unknown>>>;
@@ -39,8 +39,8 @@ export function hostFilesOf(json: SynthJson): Map<string, string> {
 }
 
 export function userDataOf(json: SynthJson): string {
-  const instance = json.resource.aws_instance.docker_host_instance as { user_data: string };
-  return unescapeTerraformTemplate(instance.user_data);
+  // Plain `user_data`, or gzip-compressed `user_data_base64` (DockerHost userDataEncoding "gzip").
+  return userDataText(json.resource.aws_instance.docker_host_instance as { user_data?: string; user_data_base64?: string });
 }
 
 /** Synthesizes constructs in a ReadableStack with an us-east-1 provider, so addresses are the ones real stacks get. */

@@ -1,48 +1,69 @@
 /**
- * `npm run bench:onboarding [-- --rows 1000,10000 --bad-every 20]`
+ * `npm run bench:onboarding [-- --rows 1000,100000,1000000 --bad-every 20]`
  *
- * Runs the onboarding pipeline end to end on local servers (throwaway PostgreSQL 15, dynalite,
- * s3rver; SQS/SNS fakes) for each size, twice: the pipeline as built (streaming two-pass parser,
- * parallel batches of 25, set-based validation of stream batches of 100, report from the table)
- * and a naive per-row baseline (the seed's flow: in-memory parse, sequential batches, one query
- * per rule per row). Each run gets a fresh database and tables. Prints a table; the product and
- * error counts show both variants reach the same result.
+ * The onboarding pipeline's stages, measured apart on local servers (throwaway PostgreSQL 15,
+ * dynalite in its own process, s3rver), for each size (default 1k, 100k and 1M rows of the seed's
+ * example file, every 20th row bad):
  *
- * Not measured: AWS's own delays (S3 → Lambda, stream polling, the SQS batching window of the
- * seed, 30 s) and cold starts; local dynalite is much slower than DynamoDB, so absolute times
- * are dominated by it.
+ *  - parser: csv-parser's processUpload in a child process capped at the function's memory
+ *    (--max-old-space-size = memorySizeMiB): S3 → two streaming passes → duplicate keys in
+ *    PostgreSQL → DynamoDB (dynalite). Peak RSS is the child's maxRSS.
+ *  - validator: the validator's SQL path (decideInDatabase: rules 1–4 in code, then one
+ *    transaction per stream batch of 100 with set-based statements) on real PostgreSQL, apart
+ *    from the DynamoDB emulator and the queue, so the figure is the validator's own. The staged
+ *    records are rebuilt from the same file with the parser's duplicate marks (not timed).
+ *  - report: the error processor's streamed report (cursor → CSV → multipart upload) of an
+ *    upload whose EVERY row is an error (the worst case: `rows` report lines), in a child process
+ *    capped at the error processor's memory.
+ *
+ * Beside it, in the same run, the naive baseline: the parser as the seed draws it (whole file in
+ * memory, sequential batches), the per-row validator (one query per rule per row), capped at
+ * 20k and 2k rows (they are O(rows) round trips), and the report built whole in memory.
+ * Prints a table, writes bench/results/onboarding.json, and states the machine's load.
  */
-import { cpus, loadavg } from 'node:os';
-import { publishCompletion } from '../../lambdas/onboarding/error-processor/core';
-import { naiveParse, naiveValidate } from './naive';
-import {
-  addVendor,
-  BUCKET,
-  createHandlers,
-  FakeMessaging,
-  freshCatalog,
-  pipelineDeps,
-  putUpload,
-  QUEUE_URL,
-  readStaged,
-  runPipeline,
-  seedExampleCsv,
-  startServers,
-  type OnboardingServers,
-} from '../../test/support/onboarding';
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { Pool } from 'pg';
+import { duplicateMarks } from '../../lambdas/onboarding/csv-parser/core';
+import { readProductCsv, type CsvRow } from '../../lambdas/onboarding/csv-parser/parse';
+import { decideInDatabase } from '../../lambdas/onboarding/product-validator/core';
+import { recordIdFor, type StagedRecord } from '../../lambdas/onboarding/shared/staging';
+import { ONBOARDING_SETTINGS } from '../../systems/onboarding/settings';
+import { addVendor, BUCKET, FakeMessaging, freshCatalog, HEADER, readStaged, seedExampleRows, startServers, type OnboardingServers, type Tables } from '../../test/support/onboarding';
+import { naiveValidate } from './naive';
+import type { StageArgs, StageResult } from './stage';
 
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
-interface Result {
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '..', '..');
+const RESULTS = join(ROOT, 'bench', 'results', 'onboarding.json');
+const NAIVE_PARSER_MAX_ROWS = 20_000;
+const NAIVE_VALIDATOR_MAX_ROWS = 2_000;
+const CHUNK = 1000;
+
+export interface OnboardingBenchResult {
   rows: number;
-  variant: string;
-  parseMs: number;
-  validateMs: number;
-  reportMs: number;
-  products: number;
-  errors: number;
-  dbQueries: number;
+  parser_rows_per_s: number;
+  validator_rows_per_s: number;
+  parser_peak_rss_mb: number;
+  report_peak_rss_mb: number;
+  report_rows_per_s: number;
+  validator_batch: number;
+  parser_dynamodb: 'dynalite' | 'sink';
+  naive_rows: { parser: number; validator: number; report: number };
+  naive_parser_rows_per_s: number;
+  naive_validator_rows_per_s: number;
+  naive_parser_peak_rss_mb: number;
+  naive_report_peak_rss_mb: number;
+  load_avg_1m_before: number;
+  load_avg_1m_after: number;
 }
 
 function arg(name: string, fallback: string): string {
@@ -50,133 +71,228 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
 }
 
-let runCounter = 0;
-
-async function counts(pool: import('pg').Pool, uploadId: string): Promise<{ products: number; errors: number }> {
-  const p = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM products WHERE upload_id = $1', [uploadId]);
-  const e = await pool.query<{ n: number }>('SELECT count(DISTINCT record_id)::int AS n FROM validation_errors WHERE upload_id = $1', [uploadId]);
-  return { products: p.rows[0]!.n, errors: e.rows[0]!.n };
+/** Uploads a generated seed-example file without holding it (multipart from a generator). */
+async function putGenerated(servers: OnboardingServers, key: string, rows: number, badEvery: number): Promise<void> {
+  async function* body(): AsyncGenerator<string> {
+    yield `${HEADER}\r\n`;
+    let buf = '';
+    for (const line of seedExampleRows('VEND001', rows, { badEvery })) {
+      buf += `${line}\r\n`;
+      if (buf.length > 1 << 20) {
+        yield buf;
+        buf = '';
+      }
+    }
+    if (buf) yield buf;
+  }
+  await new Upload({ client: servers.s3, params: { Bucket: BUCKET, Key: key, Body: Readable.from(body(), { objectMode: false }) } }).done();
 }
 
-/** Counts queries sent through a pool (both variants), to show the per-row difference. */
-function countQueries(pool: import('pg').Pool): () => number {
-  let n = 0;
-  const wrapped = new WeakSet<object>();
-  pool.on('acquire', (client) => {
-    if (wrapped.has(client)) return;
-    wrapped.add(client);
-    const original = client.query.bind(client) as (...a: unknown[]) => unknown;
-    (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
-      n++;
-      return original(...a);
-    };
-  });
-  const poolQuery = pool.query.bind(pool) as (...a: unknown[]) => unknown;
-  (pool as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
-    n++;
-    return poolQuery(...a);
+async function stage(args: StageArgs, maxHeapMiB?: number): Promise<StageResult> {
+  const node = [...(maxHeapMiB ? [`--max-old-space-size=${maxHeapMiB}`] : []), '--import', 'tsx', join(__dirname, 'stage.ts'), JSON.stringify(args)];
+  const { stdout } = await run(process.execPath, node, { cwd: ROOT, maxBuffer: 1 << 20, env: { ...process.env } });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as StageResult;
+}
+
+/** The validator's SQL path over the whole file, in stream batches; only decideInDatabase is timed. */
+async function validatorStage(pool: Pool, uploadId: string, rows: number, badEvery: number, batch: number): Promise<{ ms: number; valid: number; errors: number }> {
+  let ms = 0;
+  let chunk: CsvRow[] = [];
+  const flush = async () => {
+    const marks = await duplicateMarks(pool, uploadId, chunk);
+    const records: StagedRecord[] = chunk.map((r) => ({
+      upload_id: uploadId,
+      record_id: recordIdFor(r.rowNumber),
+      vendor_id: 'VEND001',
+      row_number: r.rowNumber,
+      line_number: r.line,
+      status: 'pending_validation',
+      product_data: r.values,
+      ...(marks.sku.has(r.rowNumber) ? { duplicate_sku_of_row: marks.sku.get(r.rowNumber)! } : {}),
+      ...(marks.vpid.has(r.rowNumber) ? { duplicate_vendor_product_id_of_row: marks.vpid.get(r.rowNumber)! } : {}),
+      created_at: '2024-12-21T10:30:45.000Z',
+      expires_at: 0,
+    }));
+    for (let i = 0; i < records.length; i += batch) {
+      const t = performance.now();
+      await decideInDatabase(pool, records.slice(i, i + batch), new Date());
+      ms += performance.now() - t;
+    }
+    chunk = [];
   };
-  return () => n;
+  function* text(): Generator<Buffer> {
+    yield Buffer.from(`${HEADER}\r\n`);
+    for (const line of seedExampleRows('VEND001', rows, { badEvery })) yield Buffer.from(`${line}\r\n`);
+  }
+  const reader = readProductCsv(Readable.from(text()));
+  for (;;) {
+    const next = await reader.next();
+    if (next.done) break;
+    chunk.push(next.value);
+    if (chunk.length >= CHUNK) await flush();
+  }
+  if (chunk.length > 0) await flush();
+  const h = (await pool.query<{ valid_records: number; error_records: number; status: string }>('SELECT valid_records, error_records, status FROM upload_history WHERE upload_id = $1', [uploadId])).rows[0]!;
+  if (h.valid_records + h.error_records !== rows || h.status === 'processing') throw new Error(`validator: upload not closed: ${JSON.stringify(h)}`);
+  return { ms, valid: h.valid_records, errors: h.error_records };
 }
 
-async function optimized(servers: OnboardingServers, rows: number, csv: string): Promise<Result> {
-  const { pool, tables } = await freshCatalog(servers, `bench_opt_${++runCounter}`);
+/** An upload whose every row is an error (the report's worst case); not timed. */
+async function syntheticErrors(pool: Pool, uploadId: string, rows: number): Promise<void> {
+  await pool.query(
+    "INSERT INTO upload_history (upload_id, vendor_id, file_name, total_records, error_records, status, failure_reason) VALUES ($1, 'VEND001', 'all-bad.csv', $2, $2, 'failed', 'none of the rows passed validation')",
+    [uploadId, rows],
+  );
+  await pool.query(
+    `INSERT INTO validation_errors (upload_id, vendor_id, record_id, row_number, line_number, vendor_product_id, error_type, error_field, error_message, original_data)
+     SELECT $1, 'VEND001', 'REC_' || lpad(g::text, 5, '0'), g, g + 1, 'PROD' || lpad(g::text, 6, '0'), 'INVALID_PRICE', 'price',
+            'price must be >= 0.01, got -10.00', jsonb_build_object('sku', 'VEND001-SKU-' || lpad(g::text, 6, '0'))
+       FROM generate_series(1, $2::int) g`,
+    [uploadId, rows],
+  );
+}
+
+async function naiveValidatorStage(servers: OnboardingServers, pool: Pool, tables: Tables, uploadId: string): Promise<number> {
+  const staged = await readStaged(servers.doc, tables.uploadTable, uploadId);
+  const messaging = new FakeMessaging();
+  const deps = { db: pool, s3: servers.s3, doc: servers.doc, sqs: messaging.sqs, uploadTable: tables.uploadTable, queueUrl: 'https://sqs.local/q' };
+  const t = performance.now();
+  for (let i = 0; i < staged.length; i += 100) await naiveValidate(deps, staged.slice(i, i + 100));
+  return performance.now() - t;
+}
+
+/** Frees the disk of a finished size (1M rows are a few GB in PostgreSQL). */
+async function dropDatabase(servers: OnboardingServers, name: string): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: servers.pg.url('postgres') });
+  await client.connect();
   try {
-    await addVendor(pool, 'VEND001');
-    const queries = countQueries(pool);
-    const messaging = new FakeMessaging();
-    const handlers = createHandlers(servers, pipelineDeps(servers, pool, tables, messaging), tables);
-    const before = queries();
-    const run = await runPipeline(servers, handlers, messaging, tables, `uploads/VEND001/bench_${rows}.csv`, csv);
-    const dbQueries = queries() - before;
-    if (messaging.published.length !== 1) throw new Error(`expected one notification, got ${messaging.published.length}`);
-    return { rows, variant: 'pipeline', parseMs: run.parseMs, validateMs: run.validateMs, reportMs: run.errorsMs, dbQueries, ...(await counts(pool, run.uploadId)) };
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   } finally {
-    await pool.end();
+    await client.end();
   }
 }
 
-async function naive(servers: OnboardingServers, rows: number, csv: string): Promise<Result> {
-  const { pool, tables } = await freshCatalog(servers, `bench_naive_${++runCounter}`);
-  try {
-    await addVendor(pool, 'VEND001');
-    const queries = countQueries(pool);
-    const messaging = new FakeMessaging();
-    const key = `uploads/VEND001/naive_${rows}.csv`;
-    await putUpload(servers.s3, key, csv);
-    const deps = { db: pool, s3: servers.s3, doc: servers.doc, sqs: messaging.sqs, uploadTable: tables.uploadTable, queueUrl: QUEUE_URL };
-    const before = queries();
-    const t0 = performance.now();
-    const uploadId = await naiveParse(deps, BUCKET, key);
-    const t1 = performance.now();
-    const staged = await readStaged(servers.doc, tables.uploadTable, uploadId);
-    const t1b = performance.now();
-    for (let i = 0; i < staged.length; i += 100) await naiveValidate(deps, staged.slice(i, i + 100));
-    const t2 = performance.now();
-    await pool.query(
-      "UPDATE upload_history SET status = CASE WHEN error_records = 0 THEN 'completed' ELSE 'partial' END, processing_completed_at = now() WHERE upload_id = $1",
-      [uploadId],
-    );
-    await publishCompletion(pipelineDeps(servers, pool, tables, messaging).errors, uploadId);
-    const t3 = performance.now();
-    return { rows, variant: 'naive per-row', parseMs: t1 - t0, validateMs: t2 - t1b, reportMs: t3 - t2, dbQueries: queries() - before, ...(await counts(pool, uploadId)) };
-  } finally {
-    await pool.end();
-  }
-}
+const perS = (rows: number, ms: number) => Math.round((rows / ms) * 1000);
+const mb = (x: number) => Math.round(x * 10) / 10;
 
-function table(results: Result[]): string {
-  const header = ['rows', 'variant', 'parse ms', 'validate ms', 'report ms', 'total ms', 'rows/s', 'SQL queries', 'products', 'errors'];
-  const lines = results.map((r) => {
-    const total = r.parseMs + r.validateMs + r.reportMs;
-    return [
-      r.rows.toLocaleString('en-US'),
-      r.variant,
-      r.parseMs.toFixed(0),
-      r.validateMs.toFixed(0),
-      r.reportMs.toFixed(0),
-      total.toFixed(0),
-      ((r.rows / total) * 1000).toFixed(0),
-      r.dbQueries.toLocaleString('en-US'),
-      String(r.products),
-      String(r.errors),
-    ];
-  });
+function table(results: OnboardingBenchResult[]): string {
+  const header = ['rows', 'parser rows/s', 'naive parser rows/s', 'validator rows/s', 'naive validator rows/s', 'parser peak RSS MB', 'naive parser RSS MB', 'report rows/s', 'report peak RSS MB', 'naive report RSS MB'];
+  const lines = results.map((r) => [
+    r.rows.toLocaleString('en-US'),
+    r.parser_rows_per_s.toLocaleString('en-US'),
+    `${r.naive_parser_rows_per_s.toLocaleString('en-US')} (${r.naive_rows.parser.toLocaleString('en-US')})`,
+    r.validator_rows_per_s.toLocaleString('en-US'),
+    `${r.naive_validator_rows_per_s.toLocaleString('en-US')} (${r.naive_rows.validator.toLocaleString('en-US')})`,
+    String(r.parser_peak_rss_mb),
+    String(r.naive_parser_peak_rss_mb),
+    r.report_rows_per_s.toLocaleString('en-US'),
+    String(r.report_peak_rss_mb),
+    String(r.naive_report_peak_rss_mb),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  return [fmt(header), `|${widths.map((w, i) => (i < 2 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...lines.map(fmt)].join('\n');
+  const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')} |`;
+  return [fmt(header), `|${widths.map((w) => `${'-'.repeat(w + 1)}:`).join('|')}|`, ...lines.map(fmt)].join('\n');
 }
 
 async function main(): Promise<void> {
-  const sizes = arg('rows', '1000,10000').split(',').map((s) => Number(s.trim()));
+  const sizes = arg('rows', '1000,100000,1000000').split(',').map((s) => Number(s.trim().replace(/_/g, '')));
   const badEvery = Number(arg('bad-every', '20'));
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(badEvery) || badEvery < 2) {
-    throw new Error(`--rows must be positive integers and --bad-every an integer ≥ 2, got --rows ${arg('rows', '')} --bad-every ${badEvery}`);
+  const validatorBatch = Number(arg('validator-batch', String(ONBOARDING_SETTINGS.stream.batchSize)));
+  const dynamo = arg('parser-dynamodb', 'sink') as 'dynalite' | 'sink';
+  if (!['dynalite', 'sink'].includes(dynamo) || !Number.isInteger(validatorBatch) || validatorBatch < 1 || validatorBatch > 10_000) {
+    throw new Error(`--parser-dynamodb must be dynalite or sink and --validator-batch 1-10000, got ${dynamo} and ${arg('validator-batch', '')}`);
   }
-  console.log(`starting PostgreSQL, dynalite and s3rver… (${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)})`);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(badEvery) || badEvery < 2) {
+    throw new Error(`--rows must be positive integers and --bad-every an integer ≥ 2, got --rows ${arg('rows', '')} --bad-every ${arg('bad-every', '')}`);
+  }
+  const parserMiB = ONBOARDING_SETTINGS.functions['csv-parser'].memorySizeMiB;
+  const reportMiB = ONBOARDING_SETTINGS.functions['error-processor'].memorySizeMiB;
+  console.log(
+    `machine: ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1/5/15 min)\n` +
+      `starting PostgreSQL, dynalite (own process) and s3rver…`,
+  );
   const servers = await startServers({ dynamoProcess: true });
-  const results: Result[] = [];
+  const results: OnboardingBenchResult[] = [];
   try {
     for (const rows of sizes) {
-      const csv = seedExampleCsv('VEND001', rows, { badEvery });
-      process.stdout.write(`${rows} rows: pipeline… `);
-      results.push(await optimized(servers, rows, csv));
-      process.stdout.write('naive… ');
-      results.push(await naive(servers, rows, csv));
-      console.log('done');
+      const loadBefore = loadavg()[0]!;
+      const { pool, tables } = await freshCatalog(servers, `bench_${rows}`);
+      try {
+        await addVendor(pool, 'VEND001');
+        const key = `uploads/VEND001/bench_${rows}.csv`;
+        process.stdout.write(`${rows.toLocaleString('en-US')} rows: file… `);
+        await putGenerated(servers, key, rows, badEvery);
+        const common = { databaseUrl: servers.pg.url(`bench_${rows}`), dynamoEndpoint: servers.dynamo.endpoint, s3Endpoint: servers.s3server.endpoint, bucket: BUCKET, table: tables.uploadTable };
+
+        process.stdout.write('parser… ');
+        const parser = await stage({ ...common, dynamo, stage: 'parser', key, rows }, parserMiB);
+        process.stdout.write('validator… ');
+        const validator = await validatorStage(pool, parser.upload_id!, rows, badEvery, validatorBatch);
+        process.stdout.write('report… ');
+        await syntheticErrors(pool, 'UPLOAD_BENCH_REPORT', rows);
+        const report = await stage({ ...common, dynamo, stage: 'report', key: `errors/VEND001/bench_${rows}_errors.csv`, uploadId: 'UPLOAD_BENCH_REPORT', rows }, reportMiB);
+
+        process.stdout.write('naive… ');
+        const naiveParserRows = Math.min(rows, NAIVE_PARSER_MAX_ROWS);
+        const naiveKey = `uploads/VEND001/naive_${naiveParserRows}.csv`;
+        await putGenerated(servers, naiveKey, naiveParserRows, badEvery);
+        const naiveParser = await stage({ ...common, dynamo, stage: 'parser-naive', key: naiveKey, rows: naiveParserRows });
+        // The per-row validator on the first rows of the naive upload, in a catalog of its own.
+        const naiveCatalog = await freshCatalog(servers, `bench_naive_${rows}`);
+        let naiveValidatorMs: number;
+        const naiveValidatorRows = Math.min(rows, NAIVE_VALIDATOR_MAX_ROWS);
+        try {
+          await addVendor(naiveCatalog.pool, 'VEND001');
+          const smallKey = `uploads/VEND001/naive_v_${naiveValidatorRows}.csv`;
+          await putGenerated(servers, smallKey, naiveValidatorRows, badEvery);
+          const staged = await stage({ ...common, databaseUrl: servers.pg.url(`bench_naive_${rows}`), table: naiveCatalog.tables.uploadTable, dynamo: 'dynalite', stage: 'parser-naive', key: smallKey, rows: naiveValidatorRows });
+          naiveValidatorMs = await naiveValidatorStage(servers, naiveCatalog.pool, naiveCatalog.tables, staged.upload_id!);
+        } finally {
+          await naiveCatalog.pool.end();
+        }
+        const naiveReport = await stage({ ...common, dynamo, stage: 'report-naive', key: `errors/VEND001/naive_${rows}_errors.csv`, uploadId: 'UPLOAD_BENCH_REPORT', rows });
+        console.log(
+          `done (parser ${(parser.ms / 1000).toFixed(1)} s, validator ${(validator.ms / 1000).toFixed(1)} s: ${validator.valid} valid, ${validator.errors} errors; report ${(report.ms / 1000).toFixed(1)} s)`,
+        );
+
+        results.push({
+          rows,
+          parser_rows_per_s: perS(rows, parser.ms),
+          validator_rows_per_s: perS(rows, validator.ms),
+          parser_peak_rss_mb: mb(parser.peak_rss_mb),
+          report_peak_rss_mb: mb(report.peak_rss_mb),
+          report_rows_per_s: perS(rows, report.ms),
+          validator_batch: validatorBatch,
+          parser_dynamodb: dynamo,
+          naive_rows: { parser: naiveParserRows, validator: naiveValidatorRows, report: rows },
+          naive_parser_rows_per_s: perS(naiveParserRows, naiveParser.ms),
+          naive_validator_rows_per_s: perS(naiveValidatorRows, naiveValidatorMs),
+          naive_parser_peak_rss_mb: mb(naiveParser.peak_rss_mb),
+          naive_report_peak_rss_mb: mb(naiveReport.peak_rss_mb),
+          load_avg_1m_before: Math.round(loadBefore * 100) / 100,
+          load_avg_1m_after: Math.round(loadavg()[0]! * 100) / 100,
+        });
+        // Written after every size, so a long run keeps what it measured.
+        mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+        writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+      } finally {
+        await pool.end();
+        await dropDatabase(servers, `bench_${rows}`);
+        await dropDatabase(servers, `bench_naive_${rows}`);
+      }
     }
   } finally {
     await servers.stop();
   }
   console.log(`\n${table(results)}\n`);
-  for (const rows of sizes) {
-    const [p, n] = results.filter((r) => r.rows === rows);
-    const total = (r: Result) => r.parseMs + r.validateMs + r.reportMs;
-    console.log(
-      `${rows} rows: pipeline ${(total(n!) / total(p!)).toFixed(1)}× faster than naive, ${(n!.dbQueries / p!.dbQueries).toFixed(0)}× fewer SQL queries` +
-        (p!.products === n!.products && p!.errors === n!.errors ? '; same products and errors' : '; RESULTS DIFFER'),
-    );
-  }
+  console.log(
+    `Naive columns: rows/s (rows measured). Parser and report run in child processes capped at the functions' memory ` +
+      `(--max-old-space-size ${parserMiB} / ${reportMiB} MiB); RSS includes Node and tsx. Load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
+  );
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`wrote ${RESULTS.slice(ROOT.length + 1)}`);
 }
 
 main().catch((err: Error) => {

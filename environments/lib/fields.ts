@@ -3,12 +3,21 @@
  * section in systems/<system>/config.ts), with messages that say what is allowed.
  */
 import { z } from 'zod';
+import { regionProblem, zoneProblem } from './regions';
 
-export const regionName = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { message: 'expected an AWS region such as us-east-1' });
-export const azName = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { message: 'expected an AZ name such as us-east-1a' });
+/** Adds an issue with the message `problem` returns, if any. */
+const checked = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
+  const message = problem(value);
+  if (message) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+};
+
+/** A region of the pinned provider (table in environments/lib/regions.ts). */
+export const regionName = z.string().superRefine(checked(regionProblem));
+/** An availability zone of a region of that table, with one of the region's zone letters. */
+export const azName = z.string().superRefine(checked(zoneProblem));
 
 /** IPv4 CIDR with a prefix between /16 and /20 (room for /24 subnets in every AZ and tier). */
-export const cidr = z.string().refine(isIpv4Cidr, { message: 'expected an IPv4 CIDR block with a prefix from /16 to /20, e.g. 10.10.0.0/16' });
+export const cidr = z.string().superRefine(checked(cidrProblem));
 
 /** A container image reference that is pinned: a tag other than "latest", or a digest. */
 export const pinnedImage = z
@@ -40,6 +49,24 @@ export function cidrsOverlap(a: string, b: string): boolean {
   const [a0, a1] = range(a);
   const [b0, b1] = range(b);
   return a0 <= b1 && b0 <= a1;
+}
+
+/** What is wrong with an IPv4 CIDR block of a VPC (format, octets, prefix /16-/20, host bits), or undefined. */
+export function cidrProblem(value: string): string | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (!m) return 'expected an IPv4 CIDR block such as 10.10.0.0/16 (address/prefix)';
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255)) return 'each of the four address numbers must be 0-255, e.g. 10.10.0.0/16';
+  if (prefix < 16 || prefix > 20) return `the prefix /${prefix} is outside /16 to /20 (a VPC needs room for /24 subnets in every zone and tier), e.g. 10.10.0.0/16`;
+  const ip = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
+  const mask = (~0 << (32 - prefix)) >>> 0;
+  const network = (ip & mask) >>> 0;
+  if (network !== ip) {
+    const shown = [24, 16, 8, 0].map((shift) => (network >>> shift) & 255).join('.');
+    return `host bits are set: the address must be the first of its /${prefix} block (the bits after the prefix all 0); did you mean ${shown}/${prefix}?`;
+  }
+  return undefined;
 }
 
 export function isIpv4Cidr(value: string): boolean {

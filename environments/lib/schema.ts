@@ -4,6 +4,7 @@ import { CLASSIFYHUB_DEFAULTS } from './defaults';
 import { TIERS, TIER_PROFILES, TierProfile } from './tiers';
 import { azName, cidr, cidrsOverlap, emailAddress, hostname, imageTag, pinnedImage, regionName } from './fields';
 import { SYSTEM_SECTIONS, type SystemSection } from '../../systems/sections';
+import { LOCK_TABLE_NAME, STATE_BUCKET_NAME, STATE_KEY_PREFIX } from '../../modules/core/state-backend';
 
 export { cidrsOverlap, isIpv4Cidr } from './fields';
 
@@ -137,6 +138,23 @@ const environmentBaseSchema = z
         region: regionName,
       })
       .strict(),
+    /**
+     * Where Terraform keeps this environment's state (create it with `npm run bootstrap -- <env>`); every
+     * stack declares it as its S3 backend, key `<keyPrefix><stack>/terraform.tfstate` (modules/core/state-backend.ts).
+     */
+    state: z
+      .object({
+        /** S3 bucket. @default classifyhub-tfstate-<account.id>-<region> */
+        bucket: z.string().regex(STATE_BUCKET_NAME, { message: 'expected an S3 bucket name (3-63 lower-case letters, digits, dots, dashes)' }).optional(),
+        /** Region of the bucket. @default account.region */
+        region: regionName.optional(),
+        /** Prefix of every stack's key. @default "" */
+        keyPrefix: z.string().regex(STATE_KEY_PREFIX, { message: 'expected "" or path segments ending in "/", e.g. "platform/"' }).optional(),
+        /** DynamoDB lock table (partition key LockID). @default none: S3's own lock file (use_lockfile) */
+        lockTable: z.string().regex(LOCK_TABLE_NAME, { message: 'expected a DynamoDB table name (3-255 letters, digits, _ . -)' }).optional(),
+      })
+      .strict()
+      .default({}),
     network: z
       .object({
         cidr,
@@ -154,6 +172,14 @@ const environmentBaseSchema = z
     ingestion: SYSTEM_SECTIONS.ingestion.schema.optional(),
     /** Recall notifications (seed 000): required when `systems` includes "recall". */
     recall: SYSTEM_SECTIONS.recall.schema.optional(),
+    /**
+     * AWS Shield Advanced on the public entry points (ALBs, CloudFront distributions, Elastic IPs): opt-in.
+     * Needs an active Shield Advanced subscription in the account, which no stack creates: it is a one-year
+     * commitment (USD 3,000 a month plus data transfer) that `terraform destroy` cannot end. Subscribe first
+     * (console or `aws shield create-subscription`), then set true; systems add one `aws_shield_protection` per
+     * entry point. WAF web ACLs (modules/waf) are on in every environment regardless.
+     */
+    shieldAdvanced: z.boolean().default(false),
     /** Tags added to every resource (besides Project/Environment/ManagedBy). */
     tags: z.record(
       z.string().regex(/^(?!aws:)[\w .:/=+@-]{1,128}$/, { message: 'expected a tag key of 1-128 characters not starting with "aws:"' }),
@@ -366,12 +392,11 @@ export function validateEnvironment(raw: unknown, file: string): Environment {
 
 function describeIssue(raw: unknown, issue: z.ZodIssue): string {
   const field = issue.path.length ? issue.path.join('.') : '(root)';
-  let received: string;
   if (issue.code === z.ZodIssueCode.unrecognized_keys) {
     return `field "${field}": unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; allowed keys are the ones documented in environments/lib/schema.ts`;
   }
   const value = valueAt(raw, issue.path);
-  received = value === undefined ? 'nothing (the field is missing)' : JSON.stringify(value);
+  const received = value === undefined ? 'nothing (the field is missing)' : JSON.stringify(value);
   let allowed = issue.message;
   if (issue.code === z.ZodIssueCode.invalid_enum_value) {
     allowed = `expected one of: ${issue.options.join(', ')}`;

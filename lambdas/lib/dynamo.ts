@@ -1,5 +1,5 @@
 /** BatchWriteItem in groups of 25, with bounded parallelism and retry of unprocessed items. */
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export const DYNAMO_BATCH_SIZE = 25;
 
@@ -82,4 +82,43 @@ export class BatchWriter {
     if (this.inFlight.size >= (this.opts.concurrency ?? 8)) await Promise.race(this.inFlight);
     if (this.failure) throw this.failure;
   }
+}
+
+/** BatchGetItem's limit of keys per call. */
+export const DYNAMO_BATCH_GET_SIZE = 100;
+
+/**
+ * Which of these keys (two string attributes) exist in the table: BatchGetItem in groups of 100,
+ * projecting only the keys, unprocessed keys retried. Returns `${hash}\u0000${range}` strings.
+ * Needs dynamodb:BatchGetItem.
+ */
+export async function existingKeys(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly Record<string, string>[],
+  opts: Pick<BatchWriteOptions, 'maxAttempts' | 'baseDelayMs' | 'sleep'> = {},
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  if (keys.length === 0) return found;
+  const names = Object.keys(keys[0]!);
+  if (names.length !== 2) throw new Error(`existingKeys: keys must have two attributes, got ${names.join(', ')}`);
+  const sleep = opts.sleep ?? defaultSleep;
+  for (let i = 0; i < keys.length; i += DYNAMO_BATCH_GET_SIZE) {
+    let pending: Record<string, unknown>[] = keys.slice(i, i + DYNAMO_BATCH_GET_SIZE);
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const res = await doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table]: { Keys: pending, ProjectionExpression: '#a, #b', ExpressionAttributeNames: { '#a': names[0]!, '#b': names[1]! } },
+          },
+        }),
+      );
+      for (const item of res.Responses?.[table] ?? []) found.add(`${String(item[names[0]!])}\u0000${String(item[names[1]!])}`);
+      pending = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
+      if (pending.length === 0) break;
+      if (attempt >= (opts.maxAttempts ?? 8)) throw new Error(`DynamoDB ${table}: ${pending.length} keys still unprocessed after ${attempt} BatchGetItem attempts`);
+      await sleep(Math.random() * Math.min(2000, (opts.baseDelayMs ?? 25) * 2 ** attempt));
+    }
+  }
+  return found;
 }

@@ -37,6 +37,11 @@ export interface DistributionProps {
    * @default "TLSv1.2_2021"
    */
   readonly minimumProtocolVersion?: 'TLSv1.2_2019' | 'TLSv1.2_2021' | 'TLSv1.3_2025';
+  /**
+   * ARN of a CloudFront-scoped AWS WAF web ACL (modules/waf `WebAcl.webAclArn`, scope "cloudfront").
+   * @default none - no web ACL (the guardrail CH-WAF-001 refuses that in staging and prod)
+   */
+  readonly webAclArn?: string;
 }
 
 /**
@@ -136,6 +141,7 @@ export class Distribution extends Construct {
           responseHeadersPolicyId: p.securityHeadersPolicyId,
         },
       ],
+      ...(p.webAclArn ? { webAclId: p.webAclArn } : {}),
       restrictions: { geoRestriction: { restrictionType: 'none' } },
       viewerCertificate: {
         acmCertificateArn: validation.certificateArn,

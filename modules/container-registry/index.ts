@@ -3,7 +3,7 @@ import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { validateProps, withDefaults } from '../core/props';
 import { IGrantable } from '../iam/policy';
-import { pascalCase } from '../core/tags';
+import { actionsVerb, grantStatement } from '../iam/grant';
 import { CONTAINER_REPOSITORY_DEFAULTS } from './defaults';
 
 export interface ContainerRepositoryProps {
@@ -58,18 +58,18 @@ export class ContainerRepository extends Construct {
     return this.repository.repositoryUrl;
   }
 
-  /** Lets the grantee pull images from this repository. */
+  /**
+   * Lets the grantee perform `actions` (e.g. 'ecr:DescribeImages') on the repository; the statement id
+   * is the actions' names followed by the repository's construct path.
+   */
+  grant(grantee: IGrantable, ...actions: string[]): void {
+    grantStatement(grantee, { verb: actionsVerb(actions), resource: this, actions, resources: [this.repository.arn] });
+  }
+
+  /** Lets the grantee pull images from this repository (sids `Pull<path>`, `EcrLoginFor<path>`). */
   grantPull(grantee: IGrantable): void {
-    grantee.addToPolicy({
-      sid: `Pull${pascalCase(this.node.id)}`,
-      actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
-      resources: [this.repository.arn],
-    });
-    grantee.addToPolicy({
-      // GetAuthorizationToken is account-wide: IAM does not allow scoping it to a repository.
-      sid: `EcrLoginFor${pascalCase(this.node.id)}`,
-      actions: ['ecr:GetAuthorizationToken'],
-      resources: ['*'],
-    });
+    grantStatement(grantee, { verb: 'Pull', resource: this, actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], resources: [this.repository.arn] });
+    // GetAuthorizationToken is account-wide: IAM does not allow scoping it to a repository.
+    grantStatement(grantee, { verb: 'EcrLoginFor', resource: this, actions: ['ecr:GetAuthorizationToken'], resources: ['*'] });
   }
 }

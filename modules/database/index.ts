@@ -12,6 +12,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { validateProps, withDefaults, LOG_RETENTION_DAYS, PropRule } from '../core/props';
 import { nameTags, pascalCase } from '../core/tags';
 import { IGrantable } from '../iam/policy';
+import { actionsVerb, grantStatement } from '../iam/grant';
 import { ServiceRole } from '../iam/role';
 import { ISecretReference } from '../secret';
 import { DATABASE_DEFAULTS, DATABASE_PARAMETERS, DATABASE_SETTINGS, MONITORING_INTERVALS_SECONDS } from './defaults';
@@ -137,19 +138,38 @@ export interface DatabaseReplica {
   readonly endpoint: string;
 }
 
-/** The master-user secret RDS creates and rotates itself (never in Terraform state). */
+/**
+ * The master-user secret RDS creates and rotates itself (never in Terraform state). Statement ids:
+ * `<verb><database path>MasterSecret`, and `...Key` for kms:Decrypt of its customer managed key.
+ */
 class RdsManagedSecret implements ISecretReference {
-  constructor(readonly secretArn: string, private readonly sid: string, private readonly key?: KmsKey) {}
+  constructor(readonly secretArn: string, private readonly database: Database, private readonly key?: KmsKey) {}
 
+  /**
+   * Lets the grantee perform `actions` on the secret; with a customer managed key and
+   * secretsmanager:GetSecretValue among them, also kms:Decrypt of the key through Secrets Manager only.
+   */
+  grant(grantee: IGrantable, ...actions: string[]): void {
+    this.grantAs(grantee, actionsVerb(actions), actions);
+  }
+
+  /** GetSecretValue and DescribeSecret (sid `Read<database>MasterSecret`). */
   grantRead(grantee: IGrantable): void {
-    grantee.addToPolicy({
-      sid: this.sid,
-      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      resources: [this.secretArn],
-    });
-    if (this.key) {
-      grantee.addToPolicy({
-        sid: `${this.sid}Key`,
+    this.grantAs(grantee, 'Read', ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
+  }
+
+  /** GetSecretValue only (sid `ReadValue<database>MasterSecret`): the least a client needs to connect. */
+  grantReadValue(grantee: IGrantable): void {
+    this.grantAs(grantee, 'ReadValue', ['secretsmanager:GetSecretValue']);
+  }
+
+  private grantAs(grantee: IGrantable, verb: string, actions: readonly string[]): void {
+    grantStatement(grantee, { verb, resource: this.database, suffix: 'MasterSecret', actions, resources: [this.secretArn] });
+    if (this.key && actions.includes('secretsmanager:GetSecretValue')) {
+      grantStatement(grantee, {
+        verb,
+        resource: this.database,
+        suffix: 'MasterSecretKey',
         actions: ['kms:Decrypt'],
         resources: [this.key.arn],
         conditions: { StringLike: { 'kms:ViaService': 'secretsmanager.*.amazonaws.com' } },
@@ -298,7 +318,7 @@ export class Database extends Construct {
       tags: nameTags(p.identifier),
     });
 
-    this.masterSecret = new RdsManagedSecret(this.instance.masterUserSecret.get(0).secretArn, `Read${pascalCase(id)}MasterSecret`, p.masterSecretKmsKey);
+    this.masterSecret = new RdsManagedSecret(this.instance.masterUserSecret.get(0).secretArn, this, p.masterSecretKmsKey);
   }
 
   /** DNS name of the primary (follows a multi-AZ failover). */
@@ -387,11 +407,15 @@ export class Database extends Construct {
     ]);
     // arn:<partition>:rds:<region>:<account>:db:<id> -> arn:<partition>:rds-db:<region>:<account>:dbuser:<resource id>/<user>
     const prefix = Fn.replace(this.instance.arn, '/^arn:([^:]+):rds:([^:]+):([^:]+):db:.*$/', 'arn:$1:rds-db:$2:$3:dbuser:');
-    grantee.addToPolicy({
-      sid: `Connect${pascalCase(this.node.id)}As${pascalCase(dbUser)}`,
-      actions: ['rds-db:connect'],
-      resources: [`${prefix}${this.instance.resourceId}/${dbUser}`],
-    });
+    grantStatement(grantee, { verb: 'Connect', resource: this, suffix: `As${pascalCase(dbUser)}`, actions: ['rds-db:connect'], resources: [`${prefix}${this.instance.resourceId}/${dbUser}`] });
+  }
+
+  /**
+   * Lets the grantee perform `actions` on the primary instance (e.g. 'rds:DescribeDBInstances');
+   * the statement id is the actions' names followed by the database's construct path.
+   */
+  grant(grantee: IGrantable, ...actions: string[]): void {
+    grantStatement(grantee, { verb: actionsVerb(actions), resource: this, actions, resources: [this.instance.arn] });
   }
 
   /** Log groups RDS writes the exports to, created first so RDS does not create them without retention. */

@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'zlib';
 import { Construct } from 'constructs';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
@@ -13,12 +14,40 @@ import { DlmLifecyclePolicy } from '@cdktf/provider-aws/lib/dlm-lifecycle-policy
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { validateProps, withDefaults, LOG_RETENTION_DAYS } from '../core/props';
 import { nameTags } from '../core/tags';
-import { escapeTerraformTemplate } from '../core/template';
+import { escapeTerraformTemplate, unescapeTerraformTemplate } from '../core/template';
 import { ServiceRole } from '../iam/role';
 import { DOCKER_HOST_DEFAULTS } from './defaults';
 
 /** User data is limited to 16 KiB by EC2. */
 export const USER_DATA_LIMIT_BYTES = 16_384;
+
+/**
+ * Deterministic gzip of user data: level 9, no file name, mtime 0 and the OS
+ * byte fixed to 3 (Unix) whatever platform synthesizes, so the same text gives
+ * the same bytes (and no plan diff) on every machine.
+ */
+export function gzipUserData(text: string): Buffer {
+  const out = gzipSync(Buffer.from(text, 'utf8'), { level: 9 });
+  out[9] = 3;
+  return out;
+}
+
+/**
+ * The user data text of a synthesized `aws_instance` (its snake_case config): `user_data` unescaped
+ * from Terraform template syntax, or `user_data_base64` decoded and, when gzip-compressed, decompressed.
+ */
+export function userDataText(instance: { readonly user_data?: unknown; readonly user_data_base64?: unknown }): string {
+  if (typeof instance.user_data_base64 === 'string') {
+    const raw = Buffer.from(instance.user_data_base64, 'base64');
+    return (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('utf8');
+  }
+  return unescapeTerraformTemplate(String(instance.user_data ?? ''));
+}
+
+/** Bytes EC2 counts against its limit: the raw text, or the compressed bytes (before base64). */
+export function userDataBytes(text: string, encoding: 'text' | 'gzip' = 'text'): number {
+  return encoding === 'gzip' ? gzipUserData(text).length : Buffer.byteLength(text);
+}
 
 export interface DockerHostProps {
   /** Prefix of every resource name, e.g. "classifyhub-dev". */
@@ -32,6 +61,13 @@ export interface DockerHostProps {
    * for Terraform). A change stops and starts the host, which re-applies it.
    */
   readonly userData: string;
+  /**
+   * "gzip": EC2 gets the user data gzip-compressed (`user_data_base64`; cloud-init
+   * recognises gzip and decompresses it), so the 16 KiB limit applies to the
+   * compressed bytes. "text": plain `user_data`, readable in plans.
+   * @default "text"
+   */
+  readonly userDataEncoding?: 'text' | 'gzip';
   /** Name of the CloudWatch log group the containers log to (awslogs driver). */
   readonly containerLogGroupName: string;
   /** Retention of the container log group, days. */
@@ -81,7 +117,8 @@ export class DockerHost extends Construct {
     super(scope, id);
     const p = withDefaults(DOCKER_HOST_DEFAULTS, props);
     validateProps('DockerHost', p, [
-      { field: 'userData', valid: (x) => Buffer.byteLength(x.userData) <= USER_DATA_LIMIT_BYTES, expected: `at most ${USER_DATA_LIMIT_BYTES} bytes (got ${Buffer.byteLength(p.userData)})` },
+      { field: 'userDataEncoding', valid: (x) => x.userDataEncoding === undefined || x.userDataEncoding === 'text' || x.userDataEncoding === 'gzip', expected: '"text" or "gzip"' },
+      { field: 'userData', valid: () => userDataBytes(p.userData, p.userDataEncoding) <= USER_DATA_LIMIT_BYTES, expected: `at most ${USER_DATA_LIMIT_BYTES} bytes${p.userDataEncoding === 'gzip' ? ' gzip-compressed' : ''} (got ${userDataBytes(p.userData, p.userDataEncoding)})` },
       { field: 'dataVolumeSizeGiB', valid: (x) => Number.isInteger(x.dataVolumeSizeGiB) && x.dataVolumeSizeGiB >= 1 && x.dataVolumeSizeGiB <= 16_384, expected: 'a whole number from 1 to 16384' },
       { field: 'ingressPorts', valid: (x) => x.ingressPorts.every((port) => port !== 22), expected: 'no port 22: shell access goes through SSM Session Manager' },
       { field: 'logRetentionDays', valid: (x) => (LOG_RETENTION_DAYS as readonly number[]).includes(x.logRetentionDays), expected: `one of ${LOG_RETENTION_DAYS.join(', ')}` },
@@ -139,7 +176,7 @@ export class DockerHost extends Construct {
       subnetId: p.subnet.id,
       vpcSecurityGroupIds: [this.securityGroup.id],
       iamInstanceProfile: profile.name,
-      userData: escapeTerraformTemplate(p.userData),
+      ...(p.userDataEncoding === 'gzip' ? { userDataBase64: gzipUserData(p.userData).toString('base64') } : { userData: escapeTerraformTemplate(p.userData) }),
       userDataReplaceOnChange: false,
       monitoring: true,
       ebsOptimized: true,

@@ -5,7 +5,7 @@ import { SesDomainDkim } from '@cdktf/provider-aws/lib/ses-domain-dkim';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { validateProps } from '../core/props';
 import { IGrantable } from '../iam/policy';
-import { pascalCase } from '../core/tags';
+import { actionsVerb, grantStatement } from '../iam/grant';
 
 export interface EmailDomainProps {
   /** Domain to send from (SES domain identity). */
@@ -65,11 +65,14 @@ export class EmailDomain extends Construct {
 
   /** Lets the grantee send e-mail from this domain, only with the given From address. */
   grantSend(grantee: IGrantable, fromAddress: string): void {
-    grantee.addToPolicy({
-      sid: `SendFrom${pascalCase(this.node.id)}`,
-      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-      resources: [this.identity.arn],
-      conditions: { StringEquals: { 'ses:FromAddress': fromAddress } },
-    });
+    grantStatement(grantee, { verb: 'SendFrom', resource: this, actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources: [this.identity.arn], conditions: { StringEquals: { 'ses:FromAddress': fromAddress } } });
+  }
+
+  /**
+   * Lets the grantee perform `actions` (e.g. 'ses:SendEmail') on the domain identity, from any address
+   * of the domain; the statement id is the actions' names followed by the identity's construct path.
+   */
+  grant(grantee: IGrantable, ...actions: string[]): void {
+    grantStatement(grantee, { verb: actionsVerb(actions), resource: this, actions, resources: [this.identity.arn] });
   }
 }

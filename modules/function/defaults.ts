@@ -8,23 +8,29 @@ export const BUNDLE_DEFAULTS = {
   external: ['pg-native'] as readonly string[],
   /** Stored entries: byte-identical on every machine (deflate depends on the zlib build). */
   compression: 'store' as 'store' | 'deflate',
-  /** esbuild target matching the runtime. */
-  target: 'node20',
+  /** esbuild target matching the runtime (LAMBDA_RUNTIME, Node.js 22). */
+  target: 'node22',
   /** File of the handler inside the ZIP. */
   handlerFile: 'index.js',
   /** Bumped when the cache layout or the build settings change. */
-  cacheFormat: 2,
+  cacheFormat: 3,
 } as const;
 
-/** Runtimes the module offers (bundles target Node.js 20). */
-export const LAMBDA_RUNTIMES = ['nodejs20.x'] as const;
+/**
+ * The one Lambda runtime of the platform: every function runs it and the bundles target it
+ * (BUNDLE_DEFAULTS.target). Deprecated runtimes fail synth (guardrail CH-LAMBDA-004).
+ */
+export const LAMBDA_RUNTIME = 'nodejs22.x';
+
+/** Runtimes the module offers (bundles target Node.js 22). */
+export const LAMBDA_RUNTIMES = [LAMBDA_RUNTIME] as const;
 export type LambdaRuntime = (typeof LAMBDA_RUNTIMES)[number];
 
 /** Defaults of the LambdaFunction construct. */
 export const FUNCTION_DEFAULTS = {
   /** `index.js`, export `handler`. */
   handler: 'index.handler',
-  runtime: 'nodejs20.x' as LambdaRuntime,
+  runtime: LAMBDA_RUNTIME as LambdaRuntime,
   /** Graviton: about 20 % cheaper per GB-second; the bundles are plain JavaScript. */
   architecture: 'arm64' as 'arm64' | 'x86_64',
   memorySizeMiB: 256,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Construct } from 'constructs';
-import { AssetType, TerraformAsset, TerraformResource, TerraformStack, Token } from 'cdktf';
+import { AssetType, TerraformAsset, TerraformResource, Token } from 'cdktf';
 import { LambdaFunction as LambdaFunctionResource } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
@@ -13,11 +13,12 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { LOG_RETENTION_DAYS, PropRule, validateProps, withDefaults } from '../core/props';
-import { nameTags, pascalCase } from '../core/tags';
-import { IGrantable, PolicyStatement } from '../iam/policy';
+import { nameTags } from '../core/tags';
+import { IGrantable } from '../iam/policy';
+import { actionsVerb, grantStatement } from '../iam/grant';
 import { ServiceRole } from '../iam/role';
 import { Bucket } from '../object-store';
-import { Queue } from '../queue';
+import { Queue, grantOnSqsQueue } from '../queue';
 import { Table } from '../table';
 import { BundleOptions, LambdaBundle, bundleLambdaCached } from './bundle';
 import { FUNCTION_DEFAULTS, FUNCTION_SETTINGS, LAMBDA_RUNTIMES, LambdaRuntime, QUEUE_SOURCE_DEFAULTS, STREAM_SOURCE_DEFAULTS } from './defaults';
@@ -60,7 +61,7 @@ export interface LambdaFunctionProps {
   readonly handler?: string;
   /**
    * Lambda runtime.
-   * @default 'nodejs20.x'
+   * @default 'nodejs22.x'
    */
   readonly runtime?: LambdaRuntime;
   /**
@@ -239,10 +240,14 @@ const ENV_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const RESERVED_ENV = new Set(['_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR']);
 const isWhole = (n: number | undefined, min: number, max: number): boolean => n !== undefined && Number.isInteger(n) && n >= min && n <= max;
 
-/** Snake-case construct path of a construct below its stack, e.g. "validation_errors_dead_letter_queue". */
-function stackPath(c: Construct): string {
-  const stack = TerraformStack.of(c);
-  return c.node.scopes.slice(c.node.scopes.indexOf(stack) + 1).map((s) => s.node.id).join('_').replace(/[^A-Za-z0-9_]/g, '_');
+/** One stream a function reads (`addDynamoDbStreamSource`); alarms watch its iterator age. */
+export interface FunctionStreamSource {
+  /** The table whose stream invokes the function. */
+  readonly table: Table;
+  /** Records older than this go to the on-failure queue (-1: no limit). */
+  readonly maximumRecordAgeSeconds: number;
+  /** Where failed batches go, if anywhere. */
+  readonly onFailureQueue?: SqsQueue;
 }
 
 /**
@@ -262,6 +267,12 @@ export class LambdaFunction extends Construct {
   readonly bundle?: LambdaBundle;
   /** Timeout, seconds (event sources check it against their queue). */
   readonly timeoutSeconds: number;
+  /** Streams the function reads, in the order added (alarms use them). */
+  readonly streamSources: FunctionStreamSource[] = [];
+  /** Queues the function consumes, in the order added. */
+  readonly queueSources: Queue[] = [];
+  /** Where failed asynchronous invocations go (`asyncOnFailureQueue`), if anywhere. */
+  readonly asyncOnFailureQueue?: SqsQueue;
   private readonly sources = new Set<string>();
 
   constructor(scope: Construct, id: string, props: LambdaFunctionProps) {
@@ -347,7 +358,8 @@ export class LambdaFunction extends Construct {
     if (p.tracing === 'Active') {
       this.role.addToPolicy({ sid: 'WriteTracesUnscopable', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] });
     }
-    if (p.asyncOnFailureQueue) this.role.addToPolicy(sendStatement('SendAsyncFailuresTo', p.asyncOnFailureQueue));
+    this.asyncOnFailureQueue = p.asyncOnFailureQueue;
+    if (p.asyncOnFailureQueue) grantOnSqsQueue(this.role, p.asyncOnFailureQueue, p.asyncOnFailureQueue, 'SendAsyncFailuresTo', 'sqs:SendMessage');
 
     const variables = { ...env, ...(p.bundling?.sourceMap ? { NODE_OPTIONS: '--enable-source-maps' } : {}) };
     this.function = new LambdaFunctionResource(this, 'function', {
@@ -384,9 +396,34 @@ export class LambdaFunction extends Construct {
     return this.function.arn;
   }
 
-  /** Lets the grantee invoke the function. */
+  /**
+   * Lets the grantee perform `actions` (e.g. 'lambda:GetFunction') on the function; the statement id
+   * is the actions' names followed by the function's construct path.
+   */
+  grant(grantee: IGrantable, ...actions: string[]): void {
+    grantStatement(grantee, { verb: actionsVerb(actions), resource: this, actions, resources: [this.function.arn] });
+  }
+
+  /** Lets the grantee invoke the function (sid `Invoke<path>`). */
   grantInvoke(grantee: IGrantable): void {
-    grantee.addToPolicy({ sid: `Invoke${pascalCase(this.node.id)}`, actions: ['lambda:InvokeFunction'], resources: [this.function.arn] });
+    grantStatement(grantee, { verb: 'Invoke', resource: this, actions: ['lambda:InvokeFunction'], resources: [this.function.arn] });
+  }
+
+  /**
+   * Lets an AWS service invoke the function for one source (a resource-based policy statement,
+   * `aws_lambda_permission.<scope path>_<id>`): `principal` e.g. "s3.amazonaws.com", limited to
+   * `sourceArn` in `sourceAccount`. The permission is created in `scope`, so its address belongs
+   * to the construct that wires the source (e.g. `BucketNotifications`).
+   */
+  grantInvokeToService(scope: Construct, id: string, options: { readonly principal: string; readonly sourceArn: string; readonly sourceAccount: string; readonly statementId: string }): LambdaPermission {
+    return new LambdaPermission(scope, id, {
+      statementId: options.statementId,
+      action: 'lambda:InvokeFunction',
+      functionName: this.function.functionName,
+      principal: options.principal,
+      sourceArn: options.sourceArn,
+      sourceAccount: options.sourceAccount,
+    });
   }
 
   /**
@@ -409,8 +446,9 @@ export class LambdaFunction extends Construct {
       { field: 'filterPatterns', valid: (x) => (x.filterPatterns ?? []).length <= 5, expected: 'at most 5 patterns' },
     ]);
     this.sources.add(`stream:${table.node.path}`);
+    this.streamSources.push({ table, maximumRecordAgeSeconds: o.maximumRecordAgeSeconds, onFailureQueue: o.onFailureQueue });
     table.grantStreamRead(this.role);
-    if (o.onFailureQueue) this.role.addToPolicy(sendStatement('SendStreamFailuresTo', o.onFailureQueue));
+    if (o.onFailureQueue) grantOnSqsQueue(this.role, o.onFailureQueue, o.onFailureQueue, 'SendStreamFailuresTo', 'sqs:SendMessage');
     return new LambdaEventSourceMapping(this, `${table.node.id}_stream_source`, {
       functionName: this.function.arn,
       eventSourceArn: table.streamArn!,
@@ -452,11 +490,8 @@ export class LambdaFunction extends Construct {
       },
     ]);
     this.sources.add(`queue:${queue.node.path}`);
-    this.role.addToPolicy({
-      sid: `Poll${pascalCase(stackPath(queue))}`,
-      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-      resources: [queue.queue.arn],
-    });
+    this.queueSources.push(queue);
+    queue.grantPoll(this.role);
     return new LambdaEventSourceMapping(this, `${queue.node.id}_queue_source`, {
       functionName: this.function.arn,
       eventSourceArn: queue.queue.arn,
@@ -495,16 +530,13 @@ export class BucketNotifications extends Construct {
       { field: 'lambdaTargets', valid: () => new Set(ids).size === ids.length, expected: 'each function once (give one function several event types instead)' },
       { field: 'lambdaTargets', valid: (x) => x.lambdaTargets.every((t) => t.events.length >= 1 && t.events.every((e) => /^s3:[A-Za-z]+(:[A-Za-z*]+)?$/.test(e))), expected: "event types such as 's3:ObjectCreated:*'" },
     ]);
-    const permissions = props.lambdaTargets.map(
-      (t) =>
-        new LambdaPermission(this, `${t.function.node.id}_permission`, {
-          statementId: 'AllowS3Invoke',
-          action: 'lambda:InvokeFunction',
-          functionName: t.function.function.functionName,
-          principal: 's3.amazonaws.com',
-          sourceArn: props.bucket.bucketArn,
-          sourceAccount: props.bucketOwnerAccountId,
-        }),
+    const permissions = props.lambdaTargets.map((t) =>
+      t.function.grantInvokeToService(this, `${t.function.node.id}_permission`, {
+        statementId: 'AllowS3Invoke',
+        principal: 's3.amazonaws.com',
+        sourceArn: props.bucket.bucketArn,
+        sourceAccount: props.bucketOwnerAccountId,
+      }),
     );
     this.permissions = permissions;
     this.notification = new S3BucketNotification(this, 'notification', {
@@ -526,10 +558,6 @@ export class BucketNotifications extends Construct {
 function regionOf(subnets: readonly Subnet[]): string {
   const regions = new Set(subnets.map((s) => s.availabilityZoneInput).map((z) => (z !== undefined && !Token.isUnresolved(z) && /^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/.test(z) ? z.replace(/[a-z]$/, '') : '*')));
   return regions.size === 1 ? [...regions][0] : '*';
-}
-
-function sendStatement(sidPrefix: string, queue: SqsQueue): PolicyStatement {
-  return { sid: `${sidPrefix}${pascalCase(stackPath(queue))}`, actions: ['sqs:SendMessage'], resources: [queue.arn] };
 }
 
 function readZip(file: string): { path: string; sha256Hex: string; sha256Base64: string } {

@@ -5,6 +5,12 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** The one line printed per stack by default: `classifyhub-dev: 0 errors, 3 warnings, 1 suppressed`. */
+export function formatSummaryLine(report: GuardrailsReport): string {
+  const problems = report.warnings.length + report.suppressionProblems.length;
+  return `guardrails ${report.stack}: ${plural(report.errors.length, 'error')}, ${plural(problems, 'warning')}${report.suppressed.length ? `, ${report.suppressed.length} suppressed` : ''}${problems || report.suppressed.length ? ' (--verbose for details)' : ''}`;
+}
+
 /** Lines printed for one stack at synth (errors are listed by `formatErrors`). */
 export function formatReport(report: GuardrailsReport): { info: string[]; warnings: string[] } {
   const info = [

@@ -3,14 +3,15 @@
  * { tier })` adds an Aspect that collects the stack's suppressions; when the
  * stack is validated (after every Aspect has run) each rule checks the
  * synthesized configuration of every resource of its types, with the whole
- * stack in reach. Warnings and suppressions are printed per stack; after the
- * last stack, any error fails synth with one list for every stack.
+ * stack in reach. One line per stack is printed (details with `verbose` or
+ * when the stack has an error); after the last stack, any error fails synth
+ * with one list for every stack.
  */
 import { IConstruct } from 'constructs';
 import { Aspects, IAspect, TerraformStack } from 'cdktf';
 import { resourcesOf } from './context';
 import { evaluate } from './evaluate';
-import { formatErrors, formatReport } from './format';
+import { formatErrors, formatReport, formatSummaryLine } from './format';
 import { GUARDRAILS_DEFAULTS } from './defaults';
 import { RULES } from './rules';
 import type { GuardrailsReport, GuardrailsTier, Rule, Suppression } from './types';
@@ -18,9 +19,10 @@ import type { GuardrailsReport, GuardrailsTier, Rule, Suppression } from './type
 export * from './types';
 export { RULES } from './rules';
 export { GUARDRAILS_DEFAULTS } from './defaults';
+export { LAMBDA_RUNTIME_TABLE, runtimeStatus } from './shared/lambda-runtimes';
 export { evaluate } from './evaluate';
 export { resourcesOf } from './context';
-export { formatErrors, formatReport } from './format';
+export { formatErrors, formatReport, formatSummaryLine } from './format';
 
 export interface GuardrailsOptions {
   /** Tier of the stack; deletion protection, prevent_destroy and prod log retention depend on it. */
@@ -32,9 +34,15 @@ export interface GuardrailsOptions {
   readonly rules?: readonly Rule[];
   /**
    * Where the per-stack summary and suppressions (`info`) and warnings (`warn`) go.
-   * @default console.log and console.warn (stdout, stderr)
+   * @default console.log for both (stdout: stderr is for errors only)
    */
   readonly output?: { readonly info: (line: string) => void; readonly warn: (line: string) => void };
+  /**
+   * Print every stack's details (the rule count, suppressions and warnings), or only one line per stack
+   * (`classifyhub-dev: 0 errors, 3 warnings`); a stack with an error always gets its details.
+   * @default true when `output` is given; otherwise whether GUARDRAILS_VERBOSE=1 (`--verbose` of the synth-based commands)
+   */
+  readonly verbose?: boolean;
 }
 
 /** Synth fails with this when a guarded stack has an error finding; `message` lists them all. */
@@ -109,6 +117,7 @@ export class Guardrails implements IAspect {
   readonly tier: GuardrailsTier;
   readonly rules: readonly Rule[];
   private readonly output: NonNullable<GuardrailsOptions['output']>;
+  private readonly verbose: boolean;
   private readonly suppressions = new Set<Suppression>();
   private visitedStack = false;
   private lastReport?: GuardrailsReport;
@@ -116,7 +125,8 @@ export class Guardrails implements IAspect {
   private constructor(readonly stack: TerraformStack, options: GuardrailsOptions) {
     this.tier = options.tier;
     this.rules = options.rules ?? RULES;
-    this.output = options.output ?? { info: (l) => console.log(l), warn: (l) => console.warn(l) };
+    this.output = options.output ?? { info: (l) => console.log(l), warn: (l) => console.log(l) };
+    this.verbose = options.verbose ?? (options.output !== undefined || process.env.GUARDRAILS_VERBOSE === '1');
     const ids = this.rules.map((r) => r.id);
     const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
     if (duplicate) throw new Error(`Guardrails.apply(${stack.node.path}): rule id ${duplicate} is used twice`);
@@ -147,6 +157,11 @@ export class Guardrails implements IAspect {
   /** Evaluates and prints the summary, suppressions and warnings (synth). */
   private check(): GuardrailsReport {
     const report = this.report();
+    if (!this.verbose && report.errors.length === 0) {
+      this.output.info(formatSummaryLine(report));
+      this.lastReport = report;
+      return report;
+    }
     const { info, warnings } = formatReport(report);
     info.forEach((l) => this.output.info(l));
     warnings.forEach((l) => this.output.warn(l));

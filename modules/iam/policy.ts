@@ -13,10 +13,14 @@ export interface PolicyStatement {
   readonly principals?: Readonly<Record<string, string | readonly string[]>>;
 }
 
-/** Anything access can be granted to (a role). Modules' grantXxx methods take this. */
+/** Anything access can be granted to (a role). Modules' grant / grantXxx methods take this. */
 export interface IGrantable {
-  /** Adds a statement to the grantee's identity policy. */
-  addToPolicy(statement: PolicyStatement): void;
+  /**
+   * Adds a statement to the grantee's identity policy. Only modules call this (a test fails on a
+   * call from systems/ or main.ts): systems grant with the resource modules' `grant` / `grantXxx`.
+   * @param origin who added the statement (shown when two statements share a sid)
+   */
+  addToPolicy(statement: PolicyStatement, origin?: string): void;
 }
 
 /** Renders statements as an IAM policy document (JSON string; tokens stay embedded). */

@@ -8,12 +8,14 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { validateProps, withDefaults } from '../core/props';
-import { nameTags } from '../core/tags';
+import { nameTags, pascalCase } from '../core/tags';
+import { PeerAccess } from '../core/connections';
 import { Bucket } from '../object-store';
 import { ELB_ACCOUNT_BY_REGION, ELB_LOG_DELIVERY_SERVICE, LOAD_BALANCER_DEFAULTS, TARGET_DEFAULTS } from './defaults';
 
@@ -68,6 +70,25 @@ export interface LoadBalancerProps {
    * @default "defensive"
    */
   readonly desyncMitigationMode?: 'defensive' | 'strictest';
+  /**
+   * 'internet-facing': in public subnets, 443 and 80 open to the internet. 'internal': in private
+   * subnets, reachable from inside the VPC only, and only from security groups admitted with
+   * `allowFrom(peer)` (HTTPS on 443); the HTTP listener still redirects but nothing may reach it.
+   * @default 'internet-facing'
+   */
+  readonly scheme?: 'internet-facing' | 'internal';
+  /**
+   * A bucket of the caller (e.g. a system's central log and audit bucket) to write access logs
+   * to, under `accessLogPrefix`; the delivery statement is added to its policy (sid
+   * `AllowElbAccessLogDelivery<Prefix>`). Its lifecycle is the caller's (accessLogRetentionDays is not applied).
+   * @default none - the module creates the bucket `<prefix>-alb-logs-<account>`
+   */
+  readonly accessLogsBucket?: Bucket;
+  /**
+   * Key prefix of the access logs in the bucket (ALB adds AWSLogs/<account>/elasticloadbalancing/...).
+   * @default 'alb'
+   */
+  readonly accessLogPrefix?: string;
 }
 
 /** A service behind the load balancer (ECS tasks, addressed by IP). */
@@ -83,6 +104,31 @@ export interface LoadBalancerTargetProps {
    * @default 30
    */
   readonly deregistrationDelaySeconds?: number;
+  /**
+   * 'ip' (ECS tasks, registered by IP) or 'instance' (EC2 instances, e.g. an Auto Scaling group's
+   * `targetGroupArns`).
+   * @default 'ip'
+   */
+  readonly targetType?: 'ip' | 'instance';
+  /**
+   * Protocol of the targets (and their health check): 'HTTPS' for targets that only speak TLS, such as an
+   * execute-api VPC endpoint (the load balancer does not verify their certificate).
+   * @default 'HTTP'
+   */
+  readonly protocol?: 'HTTP' | 'HTTPS';
+  /**
+   * HTTP codes of a healthy target, e.g. "200-403" for an execute-api endpoint answering 403 to the check.
+   * @default '200-399'
+   */
+  readonly healthCheckMatcher?: string;
+  /**
+   * Forward requests whose path matches these patterns (e.g. ["/reports", "/reports/*"]) to this target with an
+   * HTTPS listener rule `<id>_rule` (up to 5 patterns; needs `priority`).
+   * @default none - only the default action reaches the target
+   */
+  readonly pathPatterns?: readonly string[];
+  /** Priority of the `pathPatterns` rule (1-50000, unique per listener). @default none */
+  readonly priority?: number;
   /**
    * Make this the HTTPS listener's default action (forward). At most one target may say true.
    * @default the first target added becomes the default unless it says false
@@ -112,6 +158,7 @@ export class LoadBalancer extends Construct {
   /** "<security group path>:<port>" pairs already connected, so shared groups get one rule pair. */
   private readonly connected = new Set<string>();
   private defaultTarget?: { id: string; explicit: boolean };
+  private readonly peers: PeerAccess;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
@@ -130,19 +177,23 @@ export class LoadBalancer extends Construct {
       { field: 'sslPolicy', valid: (x) => /^ELBSecurityPolicy-(TLS13-1-[23]-|TLS-1-2-|FS-1-2-)/.test(x.sslPolicy), expected: 'an ELB security policy allowing TLS 1.2+ only, e.g. ELBSecurityPolicy-TLS13-1-2-2021-06' },
       { field: 'accessLogRetentionDays', valid: (x) => Number.isInteger(x.accessLogRetentionDays) && x.accessLogRetentionDays >= 1, expected: 'a whole number of days >= 1' },
       { field: 'desyncMitigationMode', valid: (x) => ['defensive', 'strictest'].includes(x.desyncMitigationMode), expected: '"defensive" or "strictest"' },
+      { field: 'scheme', valid: (x) => x.scheme === undefined || ['internet-facing', 'internal'].includes(x.scheme), expected: '"internet-facing" or "internal"' },
+      { field: 'accessLogPrefix', valid: (x) => /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/.test(x.accessLogPrefix) && !x.accessLogPrefix.startsWith('AWSLogs'), expected: 'a key prefix without leading or trailing "/", not starting with AWSLogs' },
     ]);
+    const internal = p.scheme === 'internal';
     this.namePrefix = p.namePrefix;
     this.vpcId = p.vpc.id;
     const name = `${p.namePrefix}-alb`;
+    this.peers = new PeerAccess(this, 'LoadBalancer', () => this.securityGroup, 443, () => `HTTPS to the load balancer ${name}`);
 
     // --- Security group: 443 and 80 in from anywhere, no egress until targets are added.
     this.securityGroup = new SecurityGroup(this, 'security_group', {
       name,
-      description: `Load balancer of ${p.namePrefix}: HTTPS (HTTP redirects) from the internet`,
+      description: internal ? `Internal load balancer of ${p.namePrefix}: HTTPS from admitted security groups` : `Load balancer of ${p.namePrefix}: HTTPS (HTTP redirects) from the internet`,
       vpcId: p.vpc.id,
       tags: nameTags(name),
     });
-    for (const port of [443, 80]) {
+    for (const port of internal ? [] : [443, 80]) {
       for (const [family, cidr] of [['ipv4', '0.0.0.0/0'], ['ipv6', '::/0']] as const) {
         new VpcSecurityGroupIngressRule(this, `ingress_${port}_${family}`, {
           securityGroupId: this.securityGroup.id,
@@ -189,7 +240,7 @@ export class LoadBalancer extends Construct {
     });
 
     // --- Access logs: private bucket (SSE-S3, as ALB requires), ELB allowed to put objects under the prefix.
-    this.accessLogsBucket = new Bucket(this, 'access_logs_bucket', {
+    this.accessLogsBucket = p.accessLogsBucket ?? new Bucket(this, 'access_logs_bucket', {
       bucketName: `${p.namePrefix}-alb-logs-${p.accountId}`,
       currentVersionExpiryDays: p.accessLogRetentionDays,
       noncurrentVersionExpiryDays: p.accessLogNoncurrentVersionExpiryDays,
@@ -197,7 +248,7 @@ export class LoadBalancer extends Construct {
     });
     const elbAccount = ELB_ACCOUNT_BY_REGION[p.region];
     this.accessLogsBucket.addToResourcePolicy({
-      sid: 'AllowElbAccessLogDelivery',
+      sid: p.accessLogsBucket ? `AllowElbAccessLogDelivery${pascalCase(p.accessLogPrefix.replace(/[^A-Za-z0-9]+/g, '_'))}` : 'AllowElbAccessLogDelivery',
       principals: elbAccount ? { AWS: `arn:aws:iam::${elbAccount}:root` } : { Service: ELB_LOG_DELIVERY_SERVICE },
       actions: ['s3:PutObject'],
       resources: [this.accessLogsBucket.arnForObjects(`${p.accessLogPrefix}/AWSLogs/${p.accountId}/`)],
@@ -207,7 +258,7 @@ export class LoadBalancer extends Construct {
 
     this.loadBalancer = new Lb(this, 'load_balancer', {
       name,
-      internal: false,
+      internal,
       loadBalancerType: 'application',
       ipAddressType: p.ipAddressType,
       securityGroups: [this.securityGroup.id],
@@ -239,6 +290,14 @@ export class LoadBalancer extends Construct {
       defaultAction: [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', messageBody: p.notFoundBody, statusCode: '404' } }],
       tags: nameTags(`${name}-https`),
     });
+  }
+
+  /**
+   * Admits a security group to the load balancer on HTTPS (443): ingress on the load balancer's
+   * group and egress on the peer's (`<id>_from_<peer>_ingress` / `_egress`). Needed for 'internal'.
+   */
+  allowFrom(peer: SecurityGroup, description: string): void {
+    this.peers.allow(peer, description);
   }
 
   /** DNS name of the load balancer (target of alias records). */
@@ -279,18 +338,22 @@ export class LoadBalancer extends Construct {
       { field: 'healthCheckPath', valid: (x) => /^\/[\x21-\x7e]{0,1023}$/.test(x.healthCheckPath), expected: 'a path starting with "/", at most 1024 printable characters' },
       { field: 'deregistrationDelaySeconds', valid: (x) => Number.isInteger(x.deregistrationDelaySeconds) && x.deregistrationDelaySeconds >= 0 && x.deregistrationDelaySeconds <= 3600, expected: 'a whole number from 0 to 3600' },
       { field: 'default', valid: (x) => !(x.default === true && this.defaultTarget?.explicit), expected: `one default target only ("${this.defaultTarget?.id}" already is)` },
+      { field: 'protocol', valid: (x) => x.protocol === undefined || ['HTTP', 'HTTPS'].includes(x.protocol), expected: "'HTTP' or 'HTTPS'" },
+      { field: 'healthCheckMatcher', valid: (x) => /^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/.test(x.healthCheckMatcher), expected: 'HTTP codes such as "200", "200-399" or "200,302"' },
+      { field: 'pathPatterns', valid: (x) => x.pathPatterns === undefined || (x.pathPatterns.length >= 1 && x.pathPatterns.length <= 5 && x.pathPatterns.every((pp) => /^\/[\x21-\x7e]{0,127}$/.test(pp))), expected: '1-5 path patterns starting with "/"' },
+      { field: 'priority', valid: (x) => (x.pathPatterns === undefined) === (x.priority === undefined) && (x.priority === undefined || (Number.isInteger(x.priority) && x.priority >= 1 && x.priority <= 50_000)), expected: 'a whole number from 1 to 50000, exactly when pathPatterns is given' },
     ]);
 
     const targetGroup = new LbTargetGroup(this, `${id}_target_group`, {
       name: targetGroupName,
       vpcId: this.vpcId,
-      targetType: 'ip',
-      protocol: 'HTTP',
+      targetType: t.targetType ?? 'ip',
+      protocol: t.protocol ?? 'HTTP',
       port: t.port,
       deregistrationDelay: String(t.deregistrationDelaySeconds),
       healthCheck: {
         enabled: true,
-        protocol: 'HTTP',
+        protocol: t.protocol ?? 'HTTP',
         port: 'traffic-port',
         path: t.healthCheckPath,
         matcher: t.healthCheckMatcher,
@@ -326,6 +389,15 @@ export class LoadBalancer extends Construct {
       });
     }
 
+    if (t.pathPatterns) {
+      new LbListenerRule(this, `${id}_rule`, {
+        listenerArn: this.httpsListener.arn,
+        priority: t.priority,
+        condition: [{ pathPattern: { values: [...t.pathPatterns] } }],
+        action: [{ type: 'forward', targetGroupArn: targetGroup.arn }],
+        tags: nameTags(`${targetGroupName}-rule`),
+      });
+    }
     if (t.default === true || (t.default === undefined && !this.defaultTarget)) {
       this.defaultTarget = { id, explicit: t.default === true };
       this.httpsListener.putDefaultAction([{ type: 'forward', targetGroupArn: targetGroup.arn }]);

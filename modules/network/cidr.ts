@@ -63,3 +63,9 @@ export function publicSubnetCidr(vpcCidr: string, n: number): string {
 export function privateSubnetCidr(vpcCidr: string, n: number): string {
   return cidrSubnet(vpcCidr, NETWORK_DEFAULTS.privateSubnetNewBits, NETWORK_DEFAULTS.privateSubnetFirstIndex + n - 1);
 }
+
+/** CIDR of subnet `n` (from 1) of subnet group `index` (0-15): cidrsubnet(vpc, 8, 128 + 8 * index + n - 1), in the VPC's upper half. */
+export function subnetGroupCidr(vpcCidr: string, index: number, n: number): string {
+  if (n < 1 || n > 8) throw new Error(`subnetGroupCidr: subnet ${n} of a group must be 1-8`);
+  return cidrSubnet(vpcCidr, NETWORK_DEFAULTS.publicSubnetNewBits, 128 + 8 * index + n - 1);
+}

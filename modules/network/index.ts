@@ -10,13 +10,15 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { VpcEndpointRouteTableAssociation } from '@cdktf/provider-aws/lib/vpc-endpoint-route-table-association';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { validateProps, withDefaults, LOG_RETENTION_DAYS } from '../core/props';
 import { nameTags } from '../core/tags';
 import { ServiceRole } from '../iam/role';
+import type { Bucket } from '../object-store';
 import { GATEWAY_ENDPOINT_SERVICES, GatewayEndpointService, NatGatewayMode, NETWORK_DEFAULTS } from './defaults';
-import { cidrSubnet, isNetworkAddress, privateSubnetCidr } from './cidr';
+import { cidrSubnet, isNetworkAddress, privateSubnetCidr, subnetGroupCidr } from './cidr';
 
 export type { GatewayEndpointService, NatGatewayMode } from './defaults';
 
@@ -85,7 +87,17 @@ export interface NetworkProps {
    * @default true
    */
   readonly flowLogs?: boolean;
+  /**
+   * Send the flow logs to this S3 bucket (under `vpc-flow-logs/`) instead of CloudWatch Logs
+   * (`aws_flow_log.<id>_flow_log_to_bucket`; the log delivery statements are added to the
+   * bucket's policy). Ignored when `flowLogs` is false.
+   * @default none - CloudWatch Logs
+   */
+  readonly flowLogBucket?: Bucket;
 }
+
+/** Key prefix of flow logs in `flowLogBucket`. */
+export const FLOW_LOG_BUCKET_PREFIX = 'vpc-flow-logs';
 
 /**
  * A VPC with public subnets routed to an internet gateway, optional private
@@ -112,6 +124,10 @@ export class Network extends Construct {
   readonly endpointSecurityGroup?: SecurityGroup;
   /** VPC endpoints by service short name, e.g. `endpoints['s3']`, `endpoints['ecr.api']`. */
   readonly endpoints: Readonly<Record<string, VpcEndpoint>>;
+  /** Subnet groups added with addPrivateSubnetGroup, by name. */
+  readonly subnetGroups: Record<string, Subnet[]> = {};
+  private readonly settings: { namePrefix: string; cidrBlock: string; zones: readonly string[]; nat: NatGatewayMode; gatewayEndpoints: readonly string[] };
+  private readonly groupIndexes = new Set<number>();
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -138,6 +154,7 @@ export class Network extends Construct {
       { field: 'region', valid: (x) => (x.region === undefined ? !anyEndpoints : REGION.test(x.region)), expected: `an AWS region such as 'us-east-1'${anyEndpoints ? ' (required: endpoint service names are com.amazonaws.<region>.<service>)' : ''}` },
     ]);
     this.cidrBlock = p.cidrBlock;
+    this.settings = { namePrefix: p.namePrefix, cidrBlock: p.cidrBlock, zones: p.availabilityZones, nat: p.natGateways, gatewayEndpoints: p.gatewayEndpoints };
 
     this.vpc = new Vpc(this, 'vpc', {
       cidrBlock: p.cidrBlock,
@@ -250,7 +267,34 @@ export class Network extends Construct {
     }
     this.endpoints = endpoints;
 
-    if (p.flowLogs) {
+    if (p.flowLogs && p.flowLogBucket) {
+      const bucket = p.flowLogBucket;
+      const accountId = this.vpc.ownerId;
+      // Shape from the VPC guide "Publish flow logs to Amazon S3" (bucket policy for log delivery).
+      bucket.addToResourcePolicy({
+        sid: 'AllowFlowLogDeliveryWrite',
+        principals: { Service: 'delivery.logs.amazonaws.com' },
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects(`${FLOW_LOG_BUCKET_PREFIX}/AWSLogs/`)],
+        conditions: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': accountId } },
+      });
+      bucket.addToResourcePolicy({
+        sid: 'AllowFlowLogDeliveryAclCheck',
+        principals: { Service: 'delivery.logs.amazonaws.com' },
+        actions: ['s3:GetBucketAcl'],
+        resources: [bucket.bucketArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': accountId } },
+      });
+      new FlowLog(this, 'flow_log_to_bucket', {
+        vpcId: this.vpc.id,
+        trafficType: p.flowLogTrafficType,
+        logDestinationType: 's3',
+        logDestination: `${bucket.bucketArn}/${FLOW_LOG_BUCKET_PREFIX}/`,
+        maxAggregationInterval: 60,
+        destinationOptions: { fileFormat: 'parquet', hiveCompatiblePartitions: true, perHourPartition: true },
+        tags: nameTags(`${p.namePrefix}-flow-log`),
+      });
+    } else if (p.flowLogs) {
       const group = new CloudwatchLogGroup(this, 'flow_log_group', {
         name: `/${p.namePrefix.replace(/-/g, '/')}/vpc-flow-logs`,
         retentionInDays: p.logRetentionDays,
@@ -275,5 +319,47 @@ export class Network extends Construct {
         tags: nameTags(`${p.namePrefix}-flow-log`),
       });
     }
+  }
+
+  /**
+   * Adds a named group of private subnets, one per availability zone, for one tier of a system
+   * (e.g. "recall_web"): `private_<name>_subnet_<n>` with CIDR cidrsubnet(vpc, 8, 128 + 8 * index + n - 1)
+   * (the upper half of the VPC, which the public and numbered private subnets never use), each with
+   * its own route table (`private_<name>_route_table_<n>`) routed like private subnet n (NAT of
+   * its zone, or the single one) and the gateway endpoints. `index` (0-15) places the group; it
+   * is part of the CIDRs, so keep it stable.
+   */
+  addPrivateSubnetGroup(name: string, index: number): Subnet[] {
+    const s = this.settings;
+    validateProps('Network.addPrivateSubnetGroup', { name, index }, [
+      { field: 'name', valid: (x) => /^[a-z][a-z0-9_]{0,30}$/.test(x.name) && !(x.name in this.subnetGroups), expected: 'a new snake_case name (1-31 characters)' },
+      { field: 'index', valid: (x) => Number.isInteger(x.index) && x.index >= 0 && x.index <= 15 && !this.groupIndexes.has(x.index), expected: 'a whole number from 0 to 15 not used by another group' },
+    ]);
+    this.groupIndexes.add(index);
+    const subnets: Subnet[] = [];
+    s.zones.forEach((zone, i) => {
+      const n = i + 1;
+      const label = `${s.namePrefix}-${name.replace(/_/g, '-')}-${n}`;
+      const subnet = new Subnet(this, `private_${name}_subnet_${n}`, {
+        vpcId: this.vpc.id,
+        availabilityZone: zone,
+        cidrBlock: subnetGroupCidr(s.cidrBlock, index, n),
+        mapPublicIpOnLaunch: false,
+        tags: nameTags(label, { Tier: 'private', SubnetGroup: name }),
+      });
+      const nat = s.nat === 'per-az' ? this.natGateways[i] : this.natGateways[0];
+      const routes = new RouteTable(this, `private_${name}_route_table_${n}`, {
+        vpcId: this.vpc.id,
+        route: nat ? [{ cidrBlock: '0.0.0.0/0', natGatewayId: nat.id }] : [],
+        tags: nameTags(label, { Tier: 'private', SubnetGroup: name }),
+      });
+      new RouteTableAssociation(this, `private_${name}_subnet_${n}_routes`, { subnetId: subnet.id, routeTableId: routes.id });
+      for (const service of s.gatewayEndpoints) {
+        new VpcEndpointRouteTableAssociation(this, `${endpointId(service)}_${name}_${n}`, { vpcEndpointId: this.endpoints[service].id, routeTableId: routes.id });
+      }
+      subnets.push(subnet);
+    });
+    this.subnetGroups[name] = subnets;
+    return subnets;
   }
 }

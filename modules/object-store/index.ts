@@ -11,6 +11,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { validateProps, withDefaults } from '../core/props';
 import { IGrantable, PolicyStatement, renderPolicy } from '../iam/policy';
 import { pascalCase } from '../core/tags';
+import { actionsVerb, grantStatement } from '../iam/grant';
 import { BUCKET_DEFAULTS } from './defaults';
 
 /** Objects under a key prefix that expire some days after creation. */
@@ -19,6 +20,12 @@ export interface PrefixExpiration {
   readonly prefix: string;
   /** Days after creation, >= 1. */
   readonly days: number;
+}
+
+/** A lifecycle transition of current object versions (BucketProps.transitions). */
+export interface BucketTransition {
+  readonly days: number;
+  readonly storageClass: 'STANDARD_IA' | 'INTELLIGENT_TIERING' | 'GLACIER_IR' | 'GLACIER' | 'DEEP_ARCHIVE';
 }
 
 export interface BucketProps {
@@ -53,6 +60,12 @@ export interface BucketProps {
    * @default none - no prefix rules
    */
   readonly prefixExpirations?: readonly PrefixExpiration[];
+  /**
+   * Move current object versions to colder storage classes after so many days: each entry adds a lifecycle rule
+   * `transition-<storage class>` (e.g. `{ days: 30, storageClass: 'GLACIER_IR' }`).
+   * @default none - objects stay in STANDARD
+   */
+  readonly transitions?: readonly BucketTransition[];
   /**
    * Days before an incomplete multipart upload is aborted.
    * @default 7
@@ -126,6 +139,7 @@ export class Bucket extends Construct {
           ? [{ id: 'expire-current-versions', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ days: p.currentVersionExpiryDays }] }]
           : []),
         ...(p.prefixExpirations ?? []).map((e) => ({ id: prefixRuleId(e.prefix), status: 'Enabled', filter: [{ prefix: e.prefix }], expiration: [{ days: e.days }] })),
+        ...(props.transitions ?? []).map((t) => ({ id: `transition-${t.storageClass.toLowerCase().replace(/_/g, '-')}`, status: 'Enabled', filter: [{ prefix: '' }], transition: [{ days: t.days, storageClass: t.storageClass }] })),
       ],
     });
     if (p.corsAllowedOrigins.length) {
@@ -174,28 +188,42 @@ export class Bucket extends Construct {
     this.resourceStatements.push(statement);
   }
 
-  /** Lets the grantee read (s3:GetObject) objects under a key prefix only, e.g. "uploads/". */
+  /**
+   * Lets the grantee perform `actions`: object actions (names containing "Object", e.g. s3:GetObject)
+   * on every object, bucket actions (e.g. s3:ListBucket) on the bucket; the statement id is the
+   * actions' names followed by the bucket's construct path. Every grantXxx below is built on the same statement builder.
+   */
+  grant(grantee: IGrantable, ...actions: string[]): void {
+    const objectLevel = actions.some((a) => /Object/.test(a));
+    const bucketLevel = actions.some((a) => !/Object/.test(a));
+    grantStatement(grantee, { verb: actionsVerb(actions), resource: this, actions, resources: [...(bucketLevel ? [this.bucket.arn] : []), ...(objectLevel ? [this.arnForObjects()] : [])] });
+  }
+
+  /** Lets the grantee read (s3:GetObject) objects under a key prefix only, e.g. "uploads/" (sid `Read<path><Prefix>`). */
   grantReadObjects(grantee: IGrantable, prefix: string): void {
-    grantee.addToPolicy({ sid: `Read${pascalCase(this.node.id)}${pascalCase(prefixRuleId(prefix).replace(/^expire-/, ''))}`, actions: ['s3:GetObject'], resources: [this.arnForObjects(prefix)] });
+    grantStatement(grantee, { verb: 'Read', resource: this, suffix: prefixSid(prefix), actions: ['s3:GetObject'], resources: [this.arnForObjects(prefix)] });
   }
 
-  /** Lets the grantee write (s3:PutObject) objects under a key prefix only, e.g. "errors/". */
+  /** Lets the grantee write (s3:PutObject) objects under a key prefix only, e.g. "errors/" (sid `Put<path><Prefix>`). */
   grantPutObjects(grantee: IGrantable, prefix: string): void {
-    grantee.addToPolicy({ sid: `Put${pascalCase(this.node.id)}${pascalCase(prefixRuleId(prefix).replace(/^expire-/, ''))}`, actions: ['s3:PutObject'], resources: [this.arnForObjects(prefix)] });
+    grantStatement(grantee, { verb: 'Put', resource: this, suffix: prefixSid(prefix), actions: ['s3:PutObject'], resources: [this.arnForObjects(prefix)] });
   }
 
-  /** Lets the grantee list the bucket and read, write and delete objects. */
+  /** Lets the grantee list the bucket and read, write and delete objects (sids `List<path>`, `ReadWrite<path>`). */
   grantReadWrite(grantee: IGrantable): void {
-    grantee.addToPolicy({ sid: `List${pascalCase(this.node.id)}`, actions: ['s3:ListBucket'], resources: [this.bucket.arn] });
-    grantee.addToPolicy({
-      sid: `ReadWrite${pascalCase(this.node.id)}`,
-      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-      resources: [this.arnForObjects()],
-    });
+    grantStatement(grantee, { verb: 'List', resource: this, actions: ['s3:ListBucket'], resources: [this.bucket.arn] });
+    grantStatement(grantee, { verb: 'ReadWrite', resource: this, actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [this.arnForObjects()] });
   }
+}
+
+/** Statement id part of a key prefix: "errors/" -> "Errors". */
+function prefixSid(prefix: string): string {
+  return pascalCase(prefixRuleId(prefix).replace(/^expire-/, ''));
 }
 
 /** Lifecycle rule id of a prefix expiration: "errors/" -> "expire-errors", "a/b/" -> "expire-a-b". */
 function prefixRuleId(prefix: string): string {
   return `expire-${prefix.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '')}`;
 }
+export { BucketReplication } from './replication';
+export type { BucketReplicationProps } from './replication';

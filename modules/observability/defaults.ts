@@ -97,3 +97,17 @@ export const DASHBOARD_DEFAULTS = {
   alarmStatusWidget: { width: 24, alarmsPerRow: 4 },
   alarmGraphWidget: { width: 8, height: 6 },
 } as const;
+
+/** Defaults of functionAlarms (a Lambda function's alarm set). */
+export const FUNCTION_ALARM_DEFAULTS = {
+  /** Failed invocations as a percentage of invocations over one errorRatePeriodSeconds. */
+  maxErrorRatePercent: 10,
+  /** Length of the error-rate datapoint, seconds (one datapoint raises the alarm). */
+  errorRatePeriodSeconds: 300,
+  /** Throttled invocations tolerated per 5 minutes. */
+  maxThrottles: 0,
+  /** Duration alarm threshold as a percentage of the function's timeout (Maximum statistic): well before a timeout kills the invocation. */
+  maxDurationPercentOfTimeout: 80,
+  /** Ceiling of the iterator-age threshold, seconds (the default is half the stream's maximumRecordAgeSeconds, at most this). */
+  maxIteratorAgeSeconds: 3600,
+} as const;

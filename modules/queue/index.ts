@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { Lazy } from 'cdktf';
 import { validateProps, withDefaults } from '../core/props';
-import { IGrantable, renderPolicy } from '../iam/policy';
-import { pascalCase } from '../core/tags';
+import { IGrantable, PolicyStatement, renderPolicy } from '../iam/policy';
+import { actionsVerb, grantSid, grantStatement } from '../iam/grant';
 import { QUEUE_DEFAULTS } from './defaults';
 
 export interface QueueProps {
@@ -39,6 +40,8 @@ export interface QueueProps {
 export class Queue extends Construct {
   readonly queue: SqsQueue;
   readonly deadLetterQueue: SqsQueue;
+  /** Statements of the main queue's policy added by `allowSendFromTopic`, before DenyInsecureTransport. */
+  private readonly queuePolicyStatements: PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: QueueProps) {
     super(scope, id);
@@ -64,18 +67,17 @@ export class Queue extends Construct {
       redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: p.maxReceiveCount }),
     });
     for (const [name, q] of [['queue', this.queue], ['dead_letter_queue', this.deadLetterQueue]] as const) {
+      const deny: PolicyStatement = {
+        sid: 'DenyInsecureTransport',
+        effect: 'Deny',
+        principals: { AWS: '*' },
+        actions: ['sqs:*'],
+        resources: [q.arn],
+        conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+      };
       new SqsQueuePolicy(this, `${name}_policy`, {
         queueUrl: q.url,
-        policy: renderPolicy([
-          {
-            sid: 'DenyInsecureTransport',
-            effect: 'Deny',
-            principals: { AWS: '*' },
-            actions: ['sqs:*'],
-            resources: [q.arn],
-            conditions: { Bool: { 'aws:SecureTransport': 'false' } },
-          },
-        ]),
+        policy: name === 'queue' ? Lazy.stringValue({ produce: () => renderPolicy([...this.queuePolicyStatements, deny]) }) : renderPolicy([deny]),
       });
     }
   }
@@ -84,23 +86,62 @@ export class Queue extends Construct {
     return this.queue.url;
   }
 
+  /**
+   * Lets the grantee perform `actions` (e.g. 'sqs:SendMessage') on the main queue; the statement id
+   * is the actions' names followed by the queue's construct path ("SendMessageValidationErrors").
+   * Every grantXxx below is built on the same statement builder.
+   */
+  grant(grantee: IGrantable, ...actions: string[]): void {
+    grantOnSqsQueue(grantee, this, this.queue, actionsVerb(actions), ...actions);
+  }
+
+  /**
+   * Lets an SNS topic deliver to the main queue (queue policy statement `Allow<topic path>Send`:
+   * sqs:SendMessage by sns.amazonaws.com when aws:SourceArn is the topic). `Topic`'s SQS subscriptions call it.
+   */
+  allowSendFromTopic(topic: Construct, topicArn: string): void {
+    this.queuePolicyStatements.push({
+      sid: grantSid('Allow', topic, undefined, 'Send'),
+      principals: { Service: 'sns.amazonaws.com' },
+      actions: ['sqs:SendMessage'],
+      resources: [this.queue.arn],
+      conditions: { ArnEquals: { 'aws:SourceArn': topicArn } },
+    });
+  }
+
   /** Lets the grantee publish messages. */
   grantSendMessages(grantee: IGrantable): void {
-    grantee.addToPolicy({
-      sid: `Send${pascalCase(this.node.id)}`,
-      actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
-      resources: [this.queue.arn],
-    });
+    grantOnSqsQueue(grantee, this, this.queue, 'Send', ...QUEUE_GRANTS.send);
   }
 
   /** Lets the grantee receive and delete messages (and extend their visibility). */
   grantConsumeMessages(grantee: IGrantable): void {
-    grantee.addToPolicy({
-      sid: `Consume${pascalCase(this.node.id)}`,
-      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
-      resources: [this.queue.arn],
-    });
+    grantOnSqsQueue(grantee, this, this.queue, 'Consume', ...QUEUE_GRANTS.consume);
   }
+
+  /**
+   * What a Lambda event source mapping's poller needs on the queue (sqs:ReceiveMessage,
+   * sqs:DeleteMessage, sqs:GetQueueAttributes): `LambdaFunction.addSqsSource` grants it to the function's role.
+   */
+  grantPoll(grantee: IGrantable): void {
+    grantOnSqsQueue(grantee, this, this.queue, 'Poll', ...QUEUE_GRANTS.poll);
+  }
+}
+
+/** Actions of the Queue's grants. */
+export const QUEUE_GRANTS = {
+  send: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+  consume: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+  poll: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+} as const;
+
+/**
+ * Grants `actions` on one SQS queue resource (a Queue's main or dead-letter queue, or any
+ * `SqsQueue`, e.g. a function's on-failure destination); the statement id is `verb` followed by
+ * the construct path of `named` (default: the queue resource itself).
+ */
+export function grantOnSqsQueue(grantee: IGrantable, named: Construct, queue: SqsQueue, verb: string, ...actions: string[]): void {
+  grantStatement(grantee, { verb, resource: named, actions, resources: [queue.arn] });
 }
 
 function inRange(n: number, min: number, max: number): boolean {

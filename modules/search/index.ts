@@ -10,6 +10,7 @@ import { CloudwatchLogResourcePolicy } from '@cdktf/provider-aws/lib/cloudwatch-
 import { validateProps, withDefaults, LOG_RETENTION_DAYS } from '../core/props';
 import { nameTags, pascalCase } from '../core/tags';
 import { IGrantable, PolicyStatement, renderPolicy } from '../iam/policy';
+import { actionsVerb, grantPath } from '../iam/grant';
 import { DEDICATED_MASTER_COUNT, HTTPS_PORT, SEARCH_DEFAULTS, SEARCH_LOG_TYPES } from './defaults';
 import { AllowFromOptions, PeerAccess } from '../core/connections';
 
@@ -213,7 +214,7 @@ export class SearchDomain extends Construct {
    * `ReadWrite<Id>For<Grantee>` with Principal AWS = the grantee's role ARN in the domain policy.
    */
   grantReadWrite(grantee: SearchGrantee): void {
-    this.grant(grantee, `ReadWrite${pascalCase(this.node.id)}`, ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpDelete'], [`${this.domainArn}/*`]);
+    this.grantAccess(grantee, `ReadWrite${pascalCase(grantPath(this, grantee))}`, ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpDelete'], [`${this.domainArn}/*`]);
   }
 
   /**
@@ -226,7 +227,7 @@ export class SearchDomain extends Construct {
       { field: 'index', valid: (x) => INDEX_NAME.test(x.index), expected: 'a lower-case index name or pattern (letters, digits, . _ - *; not starting with . _ -)' },
     ]);
     const indexPart = pascalCase(index.replace(/\*/g, '-all').replace(/[._]/g, '-')).replace(/[^A-Za-z0-9]/g, '');
-    this.grant(grantee, `Search${pascalCase(this.node.id)}${indexPart}`, ['es:ESHttpGet', 'es:ESHttpPost'], [`${this.domainArn}/${index}/_search`]);
+    this.grantAccess(grantee, `Search${pascalCase(grantPath(this, grantee))}${indexPart}`, ['es:ESHttpGet', 'es:ESHttpPost'], [`${this.domainArn}/${index}/_search`]);
   }
 
   /**
@@ -244,13 +245,21 @@ export class SearchDomain extends Construct {
     return [...this.accessStatements];
   }
 
-  private grant(grantee: SearchGrantee, sid: string, actions: readonly string[], resources: readonly string[]): void {
+  /**
+   * Lets the grantee perform `actions` (e.g. 'es:ESHttpGet') on every index of the domain, in its
+   * policy and the domain's access policy; the statement id is the actions' names followed by the domain's construct path.
+   */
+  grant(grantee: SearchGrantee, ...actions: string[]): void {
+    this.grantAccess(grantee, `${actionsVerb(actions)}${pascalCase(grantPath(this, grantee))}`, actions, [`${this.domainArn}/*`]);
+  }
+
+  private grantAccess(grantee: SearchGrantee, sid: string, actions: readonly string[], resources: readonly string[]): void {
     const key = JSON.stringify([sid, resources]);
     const label = this.granteeLabel(grantee);
     const done = this.granted.get(grantee) ?? new Set<string>();
     if (done.has(key)) return;
     this.granted.set(grantee, done.add(key));
-    grantee.addToPolicy({ sid, actions, resources });
+    grantee.addToPolicy({ sid, actions, resources }, `${sid} grant of ${this.node.path}`);
     this.accessStatements.push({ sid: `${sid}For${label}`, principals: { AWS: grantee.roleArn }, actions, resources });
   }
 

@@ -4,6 +4,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { PropRule, validateProps, withDefaults } from '../core/props';
 import { nameTags, pascalCase } from '../core/tags';
 import { IGrantable } from '../iam/policy';
+import { actionsVerb, grantPath, grantStatement } from '../iam/grant';
 import { DYNAMODB_ITEM_ACTIONS, DynamoDbItemAction, TABLE_DEFAULTS, TABLE_GRANTS, TABLE_SETTINGS } from './defaults';
 
 export { DYNAMODB_ITEM_ACTIONS, TABLE_DEFAULTS, TABLE_GRANTS, TABLE_SETTINGS } from './defaults';
@@ -175,17 +176,17 @@ export class Table extends Construct {
 
   /** Lets the grantee read items (get, batch get, query, scan; indexes included) and describe the table. */
   grantReadData(grantee: IGrantable): void {
-    this.grantItemActions(grantee, TABLE_GRANTS.read, `Read${pascalCase(this.node.id)}`);
+    this.grantItemActions(grantee, TABLE_GRANTS.read, `Read${pascalCase(grantPath(this, grantee))}`);
   }
 
   /** Lets the grantee put, update, delete and batch-write items. */
   grantWriteData(grantee: IGrantable): void {
-    this.grantItemActions(grantee, TABLE_GRANTS.write, `Write${pascalCase(this.node.id)}`);
+    this.grantItemActions(grantee, TABLE_GRANTS.write, `Write${pascalCase(grantPath(this, grantee))}`);
   }
 
   /** grantReadData and grantWriteData in one statement. */
   grantReadWriteData(grantee: IGrantable): void {
-    this.grantItemActions(grantee, [...TABLE_GRANTS.read, ...TABLE_GRANTS.write], `ReadWrite${pascalCase(this.node.id)}`);
+    this.grantItemActions(grantee, [...TABLE_GRANTS.read, ...TABLE_GRANTS.write], `ReadWrite${pascalCase(grantPath(this, grantee))}`);
   }
 
   /**
@@ -198,9 +199,9 @@ export class Table extends Construct {
       { field: 'actions', valid: (x) => x.actions.length >= 1 && x.actions.every((a) => (DYNAMODB_ITEM_ACTIONS as readonly string[]).includes(a)), expected: `one or more of ${DYNAMODB_ITEM_ACTIONS.join(', ')}` },
     ]);
     const sorted = [...new Set(actions)].sort();
-    const name = sid ?? `${sorted.map((a) => a.replace('dynamodb:', '')).join('')}${pascalCase(this.node.id)}`;
+    const name = sid ?? `${actionsVerb(sorted)}${pascalCase(grantPath(this, grantee))}`;
     const readsIndexes = this.hasIndexes && sorted.some((a) => a === 'dynamodb:Query' || a === 'dynamodb:Scan');
-    grantee.addToPolicy({ sid: name, actions: sorted, resources: readsIndexes ? [this.table.arn, `${this.table.arn}/index/*`] : [this.table.arn] });
+    grantStatement(grantee, { verb: name, resource: this, sidIsVerb: true, actions: sorted, resources: readsIndexes ? [this.table.arn, `${this.table.arn}/index/*`] : [this.table.arn] });
     if (this.encryptionKey) {
       const writes = sorted.some((a) => (TABLE_GRANTS.write as readonly string[]).includes(a));
       this.grantKeyUse(grantee, `${name}Key`, writes ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey*'] : ['kms:Decrypt', 'kms:DescribeKey']);
@@ -213,18 +214,21 @@ export class Table extends Construct {
    */
   grantStreamRead(grantee: IGrantable): void {
     if (!this.streamArn) throw new Error(`Table ${this.node.path}: grantStreamRead needs a stream (set streamViewType)`);
-    const name = pascalCase(this.node.id);
-    grantee.addToPolicy({ sid: `ReadStream${name}`, actions: [...TABLE_GRANTS.stream], resources: [this.streamArn] });
-    grantee.addToPolicy({ sid: `ListStreams${name}Unscopable`, actions: ['dynamodb:ListStreams'], resources: ['*'] });
+    const name = pascalCase(grantPath(this, grantee));
+    grantStatement(grantee, { verb: 'ReadStream', resource: this, actions: [...TABLE_GRANTS.stream], resources: [this.streamArn] });
+    grantStatement(grantee, { verb: 'ListStreams', resource: this, suffix: 'Unscopable', actions: ['dynamodb:ListStreams'], resources: ['*'] });
     if (this.encryptionKey) this.grantKeyUse(grantee, `ReadStream${name}Key`, ['kms:Decrypt']);
   }
 
+  /**
+   * Lets the grantee perform `actions` (any DynamoDB action, e.g. 'dynamodb:DescribeTable') on the table;
+   * the statement id is the actions' names followed by the table's construct path.
+   */
+  grant(grantee: IGrantable, ...actions: string[]): void {
+    grantStatement(grantee, { verb: actionsVerb(actions), resource: this, actions, resources: [this.table.arn] });
+  }
+
   private grantKeyUse(grantee: IGrantable, sid: string, actions: readonly string[]): void {
-    grantee.addToPolicy({
-      sid,
-      actions,
-      resources: [this.encryptionKey!.arn],
-      conditions: { StringLike: { 'kms:ViaService': 'dynamodb.*.amazonaws.com' } },
-    });
+    grantStatement(grantee, { verb: sid, resource: this, sidIsVerb: true, actions, resources: [this.encryptionKey!.arn], conditions: { StringLike: { 'kms:ViaService': 'dynamodb.*.amazonaws.com' } } });
   }
 }

@@ -85,9 +85,9 @@ export async function bootstrapStateBucket(s3: S3Client, location: StateLocation
       else if (httpStatus(error) === 403) {
         throw new Error(
           `the bucket exists but is not in account ${ExpectedBucketOwner} or these credentials may not read it (403). ` +
-            'S3 bucket names are global: pick another name with CLASSIFYHUB_STATE_BUCKET, or use credentials of the right account',
+            'S3 bucket names are global: pick another name with state.bucket in the environment file, or use credentials of the right account',
         );
-      } else if (httpStatus(error) === 301) throw new Error(`the bucket exists in another region than ${region} (301); set CLASSIFYHUB_STATE_REGION to its region`);
+      } else if (httpStatus(error) === 301) throw new Error(`the bucket exists in another region than ${region} (301); set state.region in the environment file to its region`);
       else throw error;
     }
     if (exists) done({ step: 'bucket', status: 'unchanged', detail: `s3://${Bucket} exists in account ${ExpectedBucketOwner}` });
@@ -104,7 +104,7 @@ export async function bootstrapStateBucket(s3: S3Client, location: StateLocation
         done({ step: 'bucket', status: 'created', detail: `s3://${Bucket} in ${region}` });
       } catch (error) {
         if (errorName(error) === 'BucketAlreadyOwnedByYou') done({ step: 'bucket', status: 'unchanged', detail: `s3://${Bucket} already exists in this account` });
-        else if (errorName(error) === 'BucketAlreadyExists') throw new Error('the name is taken by another AWS account (bucket names are global); pick another with CLASSIFYHUB_STATE_BUCKET');
+        else if (errorName(error) === 'BucketAlreadyExists') throw new Error('the name is taken by another AWS account (bucket names are global); pick another with state.bucket in the environment file');
         else throw error;
       }
     }

@@ -22,9 +22,16 @@ export interface Target {
   readonly environment: string;
 }
 
-/** `npm run synth` (every stack of every environment), output shown; throws when it fails. */
-export async function synth(): Promise<void> {
-  const result = await $({ cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], nothrow: true, verbose: false })`npm run --silent synth`;
+/** Environment variable that makes synth print every stack's guardrail details (warnings, suppressions). */
+export const GUARDRAILS_VERBOSE_ENV = 'GUARDRAILS_VERBOSE';
+
+/**
+ * `npm run synth` (every stack of every environment), output shown; throws when it fails. `verbose` prints
+ * the guardrail details of every stack (default: one summary line per stack).
+ */
+export async function synth(options: { verbose?: boolean } = {}): Promise<void> {
+  const env = { ...process.env, ...(options.verbose ? { [GUARDRAILS_VERBOSE_ENV]: '1' } : {}) };
+  const result = await $({ cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'], nothrow: true, verbose: false })`npm run --silent synth`;
   if (result.exitCode !== 0) throw new Error(`npm run synth failed (exit code ${result.exitCode}); nothing was planned`);
 }
 

@@ -1,10 +1,11 @@
 /**
- * A Mermaid architecture diagram of a synthesized stack (cdk.tf.json).
+ * A Mermaid architecture diagram of any synthesized stack (cdk.tf.json), whatever the system.
  *
  * Nodes are the services: ALB, ECS services, RDS (primary / read replica),
  * ElastiCache, OpenSearch, S3 buckets, SQS queues, SES, SNS, alarms,
- * CloudFront, Route 53, Lambda functions, DynamoDB tables and the EC2 Docker
- * host with its containers (read from the compose file in its user data).
+ * CloudFront, Route 53, WAF, API Gateway, Lambda functions, DynamoDB tables,
+ * Kinesis streams, Firehose, EventBridge rules, Step Functions and the EC2
+ * Docker host with its containers (read from the compose file in its user data).
  * They are grouped by region → VPC → subnet tier (public / private), found
  * from the provider of each resource and the subnets it references.
  *
@@ -16,13 +17,16 @@
  *   table (`worker → queue: consume`);
  * - references: CloudFront origins, Route 53 records (alias / A record, with
  *   the geolocation), read-replica source, SQS redrive, ALB access logs,
- *   alarm actions, Lambda event sources;
+ *   alarm actions, Lambda event sources, S3 notifications, SNS subscriptions
+ *   (e-mail to people, SQS / Lambda to the node), API Gateway integrations,
+ *   EventBridge targets, Firehose sources and destinations, WAF associations;
  * - on the Docker host: container environment variables naming another
  *   container or an AWS resource, `depends_on`, and the gateway's upstreams.
  */
 import { parse as parseYaml } from 'yaml';
-import { unescapeTerraformTemplate } from '../../modules/core/template';
+import { userDataText } from '../../modules/docker-host';
 import { filesInUserData } from '../../systems/classifyhub/host/user-data';
+import { SYSTEMS } from '../../environments/lib/schema';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Body = { [key: string]: Json };
@@ -200,6 +204,15 @@ class ModelBuilder {
     for (const r of this.ofType('aws_sns_topic')) this.addNode(r, `SNS ${this.shortName(String(r.body.name ?? r.name), r)}`, 'topic');
     for (const r of this.ofType('aws_dynamodb_table')) this.addNode(r, `DynamoDB ${this.shortName(String(r.body.name ?? r.name), r)}`, 'database');
     for (const r of this.ofType('aws_lambda_function')) this.addNode(r, `Lambda ${this.shortName(String(r.body.function_name ?? r.name), r)}`, 'function');
+    for (const r of this.ofType('aws_wafv2_web_acl')) this.addNode(r, `WAF ${this.shortName(String(r.body.name ?? r.name), r)}`, 'edge', this.regionGroup(r));
+    for (const r of [...this.ofType('aws_api_gateway_rest_api'), ...this.ofType('aws_apigatewayv2_api')]) {
+      this.addNode(r, `API Gateway ${this.shortName(String(r.body.name ?? r.name), r)}`, 'balancer', this.regionGroup(r));
+    }
+    for (const r of this.ofType('aws_kinesis_stream')) this.addNode(r, `Kinesis ${this.shortName(String(r.body.name ?? r.name), r)}`, 'queue');
+    for (const r of this.ofType('aws_kinesis_firehose_delivery_stream')) this.addNode(r, `Firehose ${this.shortName(String(r.body.name ?? r.name), r)}`, 'queue');
+    for (const r of this.ofType('aws_cloudwatch_event_rule')) this.addNode(r, `EventBridge ${this.shortName(String(r.body.name ?? r.name), r)}`, 'topic');
+    for (const r of this.ofType('aws_sfn_state_machine')) this.addNode(r, `Step Functions ${this.shortName(String(r.body.name ?? r.name), r)}`, 'service');
+    for (const r of this.ofType('aws_sesv2_email_identity')) this.addNode(r, 'SES', 'service');
     const alarms = new Map<string, Resource[]>();
     for (const r of this.ofType('aws_cloudwatch_metric_alarm')) {
       const region = this.regionGroup(r);
@@ -250,6 +263,12 @@ class ModelBuilder {
     for (const r of this.ofType('aws_sns_topic_subscription')) {
       const topic = referencesIn(r.body.topic_arn)[0];
       if (!topic) continue;
+      // SQS and Lambda subscribers are nodes of the stack; e-mail and the rest are people.
+      const subscriber = referencesIn(r.body.endpoint).map(([t, n]) => this.nodeFor(t, n)).find((id) => id !== undefined);
+      if (subscriber) {
+        this.edge(this.nodeFor(topic[0], topic[1]), subscriber, String(r.body.protocol ?? ''));
+        continue;
+      }
       const id = 'oncall';
       if (!this.nodes.has(id)) this.nodes.set(id, { id, label: 'On-call engineers', shape: 'person' });
       this.edge(this.nodeFor(topic[0], topic[1]), id, String(r.body.protocol ?? ''));
@@ -257,6 +276,34 @@ class ModelBuilder {
     for (const r of this.ofType('aws_lambda_event_source_mapping')) {
       const fn = referencesIn(r.body.function_name).find(([t]) => t === 'aws_lambda_function');
       for (const [t, n] of referencesIn(r.body.event_source_arn)) this.edge(this.nodeFor(t, n), fn && this.nodeFor(fn[0], fn[1]), 'events');
+    }
+    for (const r of this.ofType('aws_s3_bucket_notification')) {
+      const bucket = referencesIn(r.body.bucket).find(([t]) => t === 'aws_s3_bucket');
+      for (const [key, attribute] of [['lambda_function', 'lambda_function_arn'], ['queue', 'queue_arn'], ['topic', 'topic_arn']] as const) {
+        for (const target of [r.body[key] ?? []].flat() as Body[]) {
+          for (const [t, n] of referencesIn(target[attribute])) this.edge(bucket && this.nodeFor(bucket[0], bucket[1]), this.nodeFor(t, n), 'object events');
+        }
+      }
+    }
+    // API Gateway → backend integrations; users call the API.
+    for (const r of [...this.ofType('aws_api_gateway_integration'), ...this.ofType('aws_apigatewayv2_integration')]) {
+      const api = referencesIn(r.body.rest_api_id ?? r.body.api_id ?? null).find(([t]) => t === 'aws_api_gateway_rest_api' || t === 'aws_apigatewayv2_api');
+      const apiNode = api && this.nodeFor(api[0], api[1]);
+      for (const [t, n] of referencesIn([r.body.uri ?? null, r.body.integration_uri ?? null])) this.edge(apiNode, this.nodeFor(t, n), 'invoke');
+    }
+    for (const r of [...this.ofType('aws_api_gateway_rest_api'), ...this.ofType('aws_apigatewayv2_api')]) this.edge(user, this.nodeFor(r.type, r.name), 'HTTPS');
+    for (const r of this.ofType('aws_wafv2_web_acl_association')) {
+      const acl = referencesIn(r.body.web_acl_arn).find(([t]) => t === 'aws_wafv2_web_acl');
+      for (const [t, n] of referencesIn(r.body.resource_arn)) this.edge(acl && this.nodeFor(acl[0], acl[1]), this.nodeFor(t, n) ?? this.stageApi(t, n), 'filters');
+    }
+    for (const r of this.ofType('aws_cloudwatch_event_target')) {
+      const rule = referencesIn(r.body.rule).find(([t]) => t === 'aws_cloudwatch_event_rule');
+      for (const [t, n] of referencesIn(r.body.arn)) this.edge(rule && this.nodeFor(rule[0], rule[1]), this.nodeFor(t, n), 'target');
+    }
+    for (const r of this.ofType('aws_kinesis_firehose_delivery_stream')) {
+      const firehose = this.nodeFor(r.type, r.name);
+      for (const [t, n] of referencesIn(r.body.kinesis_source_configuration)) if (t === 'aws_kinesis_stream') this.edge(this.nodeFor(t, n), firehose, 'source');
+      for (const [t, n] of referencesIn([r.body.extended_s3_configuration ?? null, r.body.s3_configuration ?? null])) if (t === 'aws_s3_bucket') this.edge(firehose, this.nodeFor(t, n), 'deliver');
     }
 
     // Only groups that hold something, parents before children.
@@ -277,11 +324,19 @@ class ModelBuilder {
     };
   }
 
-  /** "classifyhub-dev-euw1-notifications-dlq" → "notifications-dlq" (drops the shared name prefix and account id). */
+  /** "classifyhub-dev-euw1-notifications-dlq" → "notifications-dlq" (drops the system-environment prefix, region code and account id). */
   private shortName(full: string, r: Resource): string {
-    const prefix = /^(classifyhub|onboarding)-[a-z0-9]+-((use1|usw2|euw1|apse1|[a-z]{2}[a-z]*\d)-)?/;
+    const prefix = new RegExp(`^(${SYSTEMS.join('|')})-[a-z0-9]+-((use1|usw2|euw1|apse1|[a-z]{2}[a-z]*\\d)-)?`);
     const short = full.replace(prefix, '').replace(/-\d{12}$/, '');
     return short || r.name;
+  }
+
+  /** A WAF association names an API Gateway stage: the API it belongs to. */
+  private stageApi(type: string, name: string): string | undefined {
+    if (type !== 'aws_api_gateway_stage' && type !== 'aws_apigatewayv2_stage') return undefined;
+    const stage = this.get(type, name);
+    const api = referencesIn(stage?.body.rest_api_id ?? stage?.body.api_id ?? null).find(([t]) => t === 'aws_api_gateway_rest_api' || t === 'aws_apigatewayv2_api');
+    return api && this.nodeFor(api[0], api[1]);
   }
 
   /** Route 53 records that carry traffic to the app (alias to a load balancer or CDN, or an A record to an EIP). */
@@ -376,7 +431,7 @@ class ModelBuilder {
             const actions = [statement.Action ?? []].flat();
             for (const [t, n] of referencesIn([statement.Resource ?? []].flat())) {
               const target = this.nodeFor(t, n);
-              if (!target || !['aws_s3_bucket', 'aws_sqs_queue', 'aws_ses_domain_identity', 'aws_dynamodb_table', 'aws_sns_topic'].includes(t)) continue;
+              if (!target || !IAM_TARGET_TYPES.includes(t)) continue;
               const containers = this.containersFor(from!, t, n);
               if (containers.length === 1) this.edge(containers[0], target, verb(actions));
               else if (containers.length > 1) for (const c of containers) this.edge(c, target); // who sends and who consumes is not in the configuration
@@ -414,7 +469,7 @@ class ModelBuilder {
     let compose: { services?: Record<string, { environment?: Record<string, string> | string[]; depends_on?: string[] | Record<string, unknown>; ports?: Array<string | { published?: string | number }> }> } | undefined;
     let gatewayConf = '';
     try {
-      const files = filesInUserData(unescapeTerraformTemplate(String(r.body.user_data ?? '')));
+      const files = filesInUserData(userDataText(r.body));
       const composeFile = [...files.entries()].find(([file]) => file.endsWith('docker-compose.yml'));
       compose = composeFile ? (parseYaml(composeFile[1]) as typeof compose) : undefined;
       gatewayConf = [...files.entries()].filter(([file]) => file.endsWith('nginx.conf')).map(([, text]) => text).join('\n');
@@ -466,6 +521,19 @@ class ModelBuilder {
   }
 }
 
+/** Resource types an IAM statement of a compute role draws an edge to. */
+const IAM_TARGET_TYPES = [
+  'aws_s3_bucket',
+  'aws_sqs_queue',
+  'aws_ses_domain_identity',
+  'aws_sesv2_email_identity',
+  'aws_dynamodb_table',
+  'aws_sns_topic',
+  'aws_kinesis_stream',
+  'aws_kinesis_firehose_delivery_stream',
+  'aws_sfn_state_machine',
+];
+
 /** A short verb for a set of IAM actions. */
 function verb(actions: string[]): string {
   const has = (re: RegExp) => actions.some((a) => re.test(a));
@@ -473,6 +541,9 @@ function verb(actions: string[]): string {
   if (has(/^sqs:SendMessage/)) return 'send';
   if (has(/^ses:Send/)) return 'send e-mail';
   if (has(/^sns:Publish/)) return 'publish';
+  if (has(/^(kinesis|firehose):Put/)) return 'put records';
+  if (has(/^kinesis:(GetRecords|SubscribeToShard)/)) return 'read';
+  if (has(/^states:StartExecution/)) return 'start';
   if (has(/^s3:PutObject|^dynamodb:(PutItem|UpdateItem|BatchWriteItem)/)) return 'read/write';
   if (has(/^s3:GetObject|^s3:ListBucket|^dynamodb:(GetItem|Query|Scan)/)) return 'read';
   return actions[0] ?? '';

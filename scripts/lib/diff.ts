@@ -16,8 +16,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+import { configuredResources, type TerraformConfig, type Value as Json } from './terraform/model';
 
 /** Attributes whose values are content hashes of build artifacts: they change with every rebuild. */
 export const VOLATILE_KEYS: ReadonlySet<string> = new Set([
@@ -135,12 +134,10 @@ function compare(before: Json | undefined, after: Json | undefined, at: string, 
   if (JSON.stringify(before) !== JSON.stringify(after)) ctx.changes.push({ path: at, attribute: ctx.attribute, before, after, kind: 'changed' });
 }
 
-type StackJson = { resource?: Record<string, Record<string, Json>> } & Record<string, Json | undefined>;
+type StackJson = TerraformConfig & Record<string, Json | undefined>;
 
 function resourcesOf(stack: StackJson): Map<string, Json> {
-  const out = new Map<string, Json>();
-  for (const [type, byName] of Object.entries(stack.resource ?? {})) for (const [name, body] of Object.entries(byName)) out.set(`${type}.${name}`, body);
-  return out;
+  return new Map(configuredResources(stack).map((r) => [r.address, r.body as Json]));
 }
 
 /** Diffs two cdk.tf.json documents of one stack (either may be undefined: stack added or removed). */

@@ -14,7 +14,7 @@
  * plans hold secrets), so CI jobs can pass digests around as artifacts.
  */
 import { STATEFUL_RESOURCE_TYPES } from './stateful';
-import type { ChangeAction, PlanJson, ResourceChange } from './terraform';
+import { actionOf, attributesOf, managedChanges, type ChangeAction, type PlanJson, type ResourceChange } from './terraform/model';
 
 /** GitHub rejects issue and pull-request comments (and issue bodies) longer than this. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -23,7 +23,7 @@ export const GITHUB_COMMENT_LIMIT = 65_536;
 export interface ChangeDigest {
   readonly address: string;
   readonly type: string;
-  readonly action: Exclude<ChangeAction, 'no-op'>;
+  readonly action: Exclude<ChangeAction, 'no-op' | 'read'>;
   /** Terraform's action_reason, when it gives one. */
   readonly reason?: string;
   /** Replacements: attribute paths that force it. Updates and drift: top-level attributes that change. */
@@ -55,9 +55,9 @@ export interface RenderOptions {
   readonly headingLevel?: number;
 }
 
-const ACTION_ORDER: ReadonlyArray<Exclude<ChangeAction, 'no-op'>> = ['replace', 'delete', 'update', 'create', 'forget'];
-const SYMBOL: Record<Exclude<ChangeAction, 'no-op'>, string> = { replace: '-/+', delete: '-', update: '~', create: '+', forget: '#' };
-const COUNTED: ReadonlyArray<[Exclude<ChangeAction, 'no-op'>, string]> = [
+const ACTION_ORDER: ReadonlyArray<Exclude<ChangeAction, 'no-op' | 'read'>> = ['replace', 'delete', 'update', 'create', 'forget'];
+const SYMBOL: Record<Exclude<ChangeAction, 'no-op' | 'read'>, string> = { replace: '-/+', delete: '-', update: '~', create: '+', forget: '#' };
+const COUNTED: ReadonlyArray<[Exclude<ChangeAction, 'no-op' | 'read'>, string]> = [
   ['create', 'add'],
   ['update', 'change'],
   ['replace', 'replace'],
@@ -71,32 +71,10 @@ const MAX_STATEFUL_ROWS = 60;
 // Digest
 // ---------------------------------------------------------------------------
 
-function actionOf(actions: readonly string[]): ChangeAction {
-  if (actions.includes('create') && actions.includes('delete')) return 'replace';
-  return (actions[0] ?? 'no-op') as ChangeAction;
-}
-
-const pathText = (parts: ReadonlyArray<string | number>): string => parts.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
-
-/** Top-level attributes whose value differs between before and after (or becomes unknown). */
-function changedAttributes(change: ResourceChange['change'] & { after_unknown?: unknown }): string[] {
-  const before = (change.before ?? {}) as Record<string, unknown>;
-  const after = (change.after ?? {}) as Record<string, unknown>;
-  const unknown = (change.after_unknown ?? {}) as Record<string, unknown>;
-  if (typeof before !== 'object' || typeof after !== 'object') return [];
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((key) => unknown[key] === true || JSON.stringify(before[key]) !== JSON.stringify(after[key])).sort();
-}
-
 function digestChange(change: ResourceChange): ChangeDigest | undefined {
   const action = actionOf(change.change.actions);
-  if (action === 'no-op' || (action as string) === 'read') return undefined;
-  const attributes =
-    action === 'replace'
-      ? [...new Set((change.change.replace_paths ?? []).map(pathText))].sort()
-      : action === 'update'
-        ? changedAttributes(change.change)
-        : [];
+  if (action === 'no-op' || action === 'read') return undefined;
+  const attributes = attributesOf(change);
   return {
     address: change.address,
     type: change.type,
@@ -108,9 +86,9 @@ function digestChange(change: ResourceChange): ChangeDigest | undefined {
 
 /** Reduces a JSON plan to a {@link StackDigest}: managed resources only, names of attributes but no values. */
 export function digestPlan(stack: string, plan: PlanJson): StackDigest {
-  const managed = (plan.resource_changes ?? []).filter((c) => c.mode === 'managed');
+  const managed = managedChanges(plan);
   const changes = managed.map(digestChange).filter((c): c is ChangeDigest => c !== undefined);
-  const drift = (plan.resource_drift ?? []).filter((c) => c.mode === 'managed').map(digestChange).filter((c): c is ChangeDigest => c !== undefined);
+  const drift = managedChanges(plan, true).map(digestChange).filter((c): c is ChangeDigest => c !== undefined);
   return { stack, changes, unchanged: managed.length - changes.length, drift };
 }
 
@@ -124,7 +102,7 @@ export function failedStack(stack: string, error: string): StackDigest {
 // Counting
 // ---------------------------------------------------------------------------
 
-type Counts = Record<Exclude<ChangeAction, 'no-op'>, number>;
+type Counts = Record<Exclude<ChangeAction, 'no-op' | 'read'>, number>;
 const zero = (): Counts => ({ create: 0, update: 0, replace: 0, delete: 0, forget: 0 });
 
 function count(changes: readonly ChangeDigest[]): Counts {

@@ -1,101 +1,23 @@
 /**
- * Remote state: one S3 bucket per account and region, one state object per stack.
- *
- * The synthesized stacks keep their local backend (so `cdk.tf.json` stays account-free and the offline
- * plan needs nothing). When a stack is planned or deployed with AWS credentials, the scripts write
- * `zz_backend_override.tf.json` next to `cdk.tf.json`; a backend block in an override file replaces the
- * stack's backend wholesale. cdktf 0.21's `S3Backend` has no typed `use_lockfile`, which is another
- * reason the backend is written as JSON here: S3-native locking (a `.tflock` object next to the state,
- * Terraform ≥ 1.10) instead of a DynamoDB lock table.
+ * Remote state for the delivery scripts. The location is declared per environment and written into every
+ * stack's cdk.tf.json at synth (modules/core/state-backend.ts); the scripts read it from there or from the
+ * environment, and `npm run bootstrap` creates it. Nothing is patched into a stack folder.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { Environment } from '../../environments/lib/schema';
+import type { StateLocation } from '../../modules/core/state-backend';
 
-/** Name of the override file that points a stack at its S3 state. */
-export const BACKEND_OVERRIDE_FILE = 'zz_backend_override.tf.json';
+export {
+  defaultStateBucket,
+  s3Backend,
+  stateLocation,
+  type S3BackendConfig,
+  type StateEnvironment,
+  type StateLocation,
+  type StateSettings,
+} from '../../modules/core/state-backend';
 
-/** Environment variables that override the computed bucket and its region (e.g. an existing bucket). */
-export const STATE_BUCKET_ENV = 'CLASSIFYHUB_STATE_BUCKET';
-export const STATE_REGION_ENV = 'CLASSIFYHUB_STATE_REGION';
-
-/** Where an environment keeps its Terraform state. */
-export interface StateLocation {
-  /** S3 bucket name. */
-  readonly bucket: string;
-  /** Region of the bucket. */
-  readonly region: string;
-  /** Account that must own the bucket (checked with ExpectedBucketOwner by the bootstrap). */
-  readonly accountId: string;
-}
-
-/** The `terraform.backend.s3` block of a stack. */
-export interface S3BackendConfig {
-  readonly bucket: string;
-  readonly key: string;
-  readonly region: string;
-  readonly encrypt: true;
-  readonly use_lockfile: true;
-}
-
-/** Default bucket name: unique per account and region, as S3 bucket names are global. */
-export function defaultStateBucket(accountId: string, region: string): string {
-  return `classifyhub-tfstate-${accountId}-${region}`;
-}
-
-/** Optional `state: { bucket?, region? }` of an environment file (read if the schema has it). */
-interface StateSettings {
-  readonly bucket?: string;
-  readonly region?: string;
-}
-
-const BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const REGION_NAME = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-
-/**
- * The state location of an environment. Precedence: `CLASSIFYHUB_STATE_BUCKET` / `CLASSIFYHUB_STATE_REGION`,
- * then the environment's own `state` settings (when its schema offers them), then
- * `classifyhub-tfstate-<account>-<region>` in the environment's region.
- * Throws naming the source and the value when a name is not a valid bucket or region.
- */
-export function stateLocation(env: Pick<Environment, 'account' | 'file'>, vars: NodeJS.ProcessEnv = process.env): StateLocation {
-  const own = (env as { state?: StateSettings }).state ?? {};
-  const region = vars[STATE_REGION_ENV] || own.region || env.account.region;
-  const bucket = vars[STATE_BUCKET_ENV] || own.bucket || defaultStateBucket(env.account.id, region);
-  const source = (variable: string, field: string) => (vars[variable] ? variable : `${env.file} field "state.${field}"`);
-  if (!BUCKET_NAME.test(bucket)) {
-    throw new Error(`${source(STATE_BUCKET_ENV, 'bucket')}: received ${JSON.stringify(bucket)}; expected an S3 bucket name (3-63 lower-case letters, digits, dots, dashes)`);
-  }
-  if (!REGION_NAME.test(region)) {
-    throw new Error(`${source(STATE_REGION_ENV, 'region')}: received ${JSON.stringify(region)}; expected an AWS region such as us-east-1`);
-  }
-  return { bucket, region, accountId: env.account.id };
-}
-
-/** The S3 backend of one stack: its own key in the environment's bucket, encrypted, S3-native locking. */
-export function s3Backend(location: StateLocation, stackName: string): S3BackendConfig {
-  return { bucket: location.bucket, key: `${stackName}/terraform.tfstate`, region: location.region, encrypt: true, use_lockfile: true };
-}
-
-/**
- * Writes `<stackDir>/zz_backend_override.tf.json` (S3 backend for the stack named by the folder) and
- * returns its path. The file survives later synths (only cdk.tf.json is replaced), so
- * `cdktf deploy <stack>` uses the same state.
- */
-export function writeBackendOverride(stackDir: string, location: StateLocation): string {
-  const stackName = path.basename(path.resolve(stackDir));
-  const override = {
-    '//': `Generated by scripts/lib/state.ts: S3 state of ${stackName} (account ${location.accountId}). Removed for offline plans.`,
-    terraform: { backend: { s3: s3Backend(location, stackName) } },
-  };
-  const file = path.join(stackDir, BACKEND_OVERRIDE_FILE);
-  fs.writeFileSync(file, `${JSON.stringify(override, null, 2)}\n`);
-  return file;
-}
-
-/** Deletes the backend override of a stack, if there is one. */
-export function removeBackendOverride(stackDir: string): void {
-  fs.rmSync(path.join(stackDir, BACKEND_OVERRIDE_FILE), { force: true });
+/** `s3://bucket/<keyPrefix><stack>/terraform.tfstate (region)`, for messages. */
+export function describeState(location: StateLocation, stack: string): string {
+  return `s3://${location.bucket}/${location.keyPrefix ?? ''}${stack}/terraform.tfstate (${location.region}, ${location.lockTable ? `DynamoDB lock table ${location.lockTable}` : 'S3 lock file'})`;
 }
 
 /** The bucket policy of a state bucket: every request must use TLS 1.2 or later. */

@@ -1,12 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdktf';
+import { LEGACY_OVERRIDE_FILES } from './terraform/offline';
 
 /**
  * Synthesizes an app into a scratch folder next to `outdir` and only then
  * publishes the stacks into `outdir`: a failure (bad environment, invalid
- * props) leaves `outdir` exactly as it was. Other files in a stack folder
- * (`.terraform`, plan files) are kept.
+ * props, a stack without a declared S3 state backend) leaves `outdir` exactly
+ * as it was. Other files in a stack folder (`.terraform`, the lock file, plan
+ * files) are kept; override files of earlier versions are deleted.
  */
 export function synthInto(outdir: string, build: (app: App) => void): string[] {
   const target = path.resolve(outdir);
@@ -17,9 +19,27 @@ export function synthInto(outdir: string, build: (app: App) => void): string[] {
     const app = new App({ outdir: scratch, skipBackendValidation: true });
     build(app);
     app.synth();
+    requireDeclaredState(scratch);
     return publish(scratch, target);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Every stack must declare its S3 state backend (a system stack passes its environment to ReadableStack,
+ * modules/core/stack.ts), so `npm run deploy` and `npx cdktf deploy` share one state.
+ */
+function requireDeclaredState(scratch: string): void {
+  for (const stack of fs.readdirSync(path.join(scratch, 'stacks')).sort()) {
+    const config = JSON.parse(fs.readFileSync(path.join(scratch, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { terraform?: { backend?: Record<string, unknown> } };
+    const backends = Object.keys(config.terraform?.backend ?? {});
+    if (backends.length !== 1 || backends[0] !== 's3') {
+      throw new Error(
+        `stack ${stack} declares no S3 state backend (found: ${backends.join(', ') || 'none'}); ` +
+          'a system stack passes its environment to ReadableStack (`super(scope, id, { environment })`, modules/core/stack.ts) and declares no backend of its own',
+      );
+    }
   }
 }
 
@@ -33,6 +53,7 @@ function publish(scratch: string, target: string): string[] {
     const from = path.join(scratch, 'stacks', stack);
     const to = path.join(target, 'stacks', stack);
     fs.mkdirSync(to, { recursive: true });
+    for (const legacy of LEGACY_OVERRIDE_FILES) fs.rmSync(path.join(to, legacy), { force: true });
     for (const entry of fs.readdirSync(from)) {
       fs.rmSync(path.join(to, entry), { recursive: true, force: true });
       fs.cpSync(path.join(from, entry), path.join(to, entry), { recursive: true });

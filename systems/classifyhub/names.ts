@@ -23,6 +23,8 @@ export function classifyHubNames(env: Pick<Environment, 'name' | 'account' | 'cl
       jwtSigningKey: `classifyhub/${env.name}/jwt-signing-key`,
     },
     containerLogGroup: `/classifyhub/${env.name}/containers`,
+    /** CloudWatch namespace of the backend's application metrics (stage 13 on; the same name in every region). */
+    metricsNamespace: `ClassifyHub/${env.name}`,
     /** Log group of an ECS service (stage 12 on). */
     serviceLogGroup: (service: string) => `/classifyhub/${env.name}/ecs/${service}`,
     /** Service Connect namespace of the ECS services. */

@@ -11,11 +11,13 @@ import { Cluster, FargateService } from '../../modules/service';
 import { Database, DatabaseReplica } from '../../modules/database';
 import { CacheCluster } from '../../modules/cache';
 import { SearchDomain } from '../../modules/search';
+import { ShieldAdvancedProtection, WebAcl } from '../../modules/waf';
 import {
   AlarmTopic,
   Dashboard,
   MetricAlarm,
   cacheAlarms,
+  grantPutMetricData,
   databaseAlarms,
   ecsServiceAlarms,
   loadBalancerAlarms,
@@ -25,7 +27,7 @@ import {
 import type { Capabilities } from './stages';
 import type { RegionalNames } from './names';
 import { ECS_PORTS } from './ecs/runtime';
-import { EcsTaskInputs, SECRETS_VOLUME, backendContainers, frontendContainers, gatewayContainers, workerContainers } from './ecs/tasks';
+import { EcsTaskInputs, SECRETS_VOLUME, backendContainers, frontendContainers, gatewayContainers, searchContainers, workerContainers } from './ecs/tasks';
 import type { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 
 /** Where one regional copy of ClassifyHub goes and how it is named. */
@@ -73,7 +75,7 @@ export function buildRegionBase(scope: Construct, env: Environment, caps: Capabi
         }
       : {}),
   });
-  const recoveryWindowDays = profile.deletionProtection ? 30 : 7;
+  const recoveryWindowDays = profile.secretRecoveryWindowDays;
   const jwtKey = caps.auth
     ? new Secret(scope, 'jwt_signing_key_secret', { secretName: names.secrets.jwtSigningKey, description: 'JWT signing key of the ClassifyHub backend', recoveryWindowDays })
     : undefined;
@@ -94,9 +96,11 @@ export function buildRegionBase(scope: Construct, env: Environment, caps: Capabi
 /** The managed, multi-AZ system of stage 12 in one region. */
 export interface HighAvailability {
   readonly loadBalancer: LoadBalancer;
+  /** Regional WAF web ACL associated with the ALB (issue 18). */
+  readonly webAcl: WebAcl;
   readonly gatewayTarget: LbTargetGroup;
   readonly cluster: Cluster;
-  readonly services: { readonly gateway: FargateService; readonly backend: FargateService; readonly frontend: FargateService; readonly worker: FargateService };
+  readonly services: { readonly gateway: FargateService; readonly backend: FargateService; readonly frontend: FargateService; readonly worker: FargateService; readonly search: FargateService };
   readonly database: Database;
   readonly readReplica: DatabaseReplica;
   readonly cache: CacheCluster;
@@ -105,7 +109,8 @@ export interface HighAvailability {
 
 /**
  * Stage 12 in one region (seed 001 "High Availability"): an ALB in the public
- * subnets in front of the API gateway on ECS Fargate; backend, frontend and
+ * subnets in front of the API gateway on ECS Fargate; backend, frontend,
+ * search (the signing proxy to OpenSearch, reachable only from the gateway) and
  * notification worker as Fargate services in the private subnets, reaching
  * each other through Service Connect; RDS PostgreSQL Multi-AZ with the read
  * replica of stage 10; ElastiCache Redis (cache and rate-limit counters);
@@ -130,6 +135,16 @@ export function buildHighAvailability(scope: Construct, env: Environment, caps: 
     accountId: env.account.id,
     deletionProtection: profile.deletionProtection,
   });
+  // Every request the ALB gets passes the regional web ACL first (mode from the tier profile).
+  const webAcl = new WebAcl(scope, 'waf', {
+    name: `${names.prefix}-alb`,
+    scope: 'regional',
+    mode: profile.waf.mode,
+    logRetentionDays: profile.logRetentionDays,
+    rateLimitPer5Minutes: wafRateLimitPer5Minutes(ch.rateLimit.requestsPerMinute),
+  });
+  webAcl.associate(loadBalancer);
+  if (env.shieldAdvanced) new ShieldAdvancedProtection(scope, 'alb_shield', { name: `${names.prefix}-alb`, resourceArn: loadBalancer.loadBalancer.arn });
   const cluster = new Cluster(scope, 'ecs_cluster', { namePrefix: names.prefix, serviceConnectNamespace: names.serviceNamespace });
 
   const database = new Database(scope, 'database', {
@@ -155,7 +170,7 @@ export function buildHighAvailability(scope: Construct, env: Environment, caps: 
     snapshotRetentionDays: profile.backupRetentionDays,
     logRetentionDays: profile.logRetentionDays,
     authTokenSecretName: `${names.secrets.jwtSigningKey.replace(/jwt-signing-key$/, 'redis-auth-token')}`,
-    authTokenSecretRecoveryWindowDays: profile.deletionProtection ? 30 : 7,
+    authTokenSecretRecoveryWindowDays: profile.secretRecoveryWindowDays,
   });
   const search = new SearchDomain(scope, 'search', {
     namePrefix: names.prefix,
@@ -197,6 +212,7 @@ export function buildHighAvailability(scope: Construct, env: Environment, caps: 
     senderEmail: ch.senderEmail,
     cdnDomain: caps.cdn ? names.cdnDomain : undefined,
     rateLimitPerMinute: ch.rateLimit.requestsPerMinute,
+    metricsNamespace: caps.observability ? names.metricsNamespace : undefined,
   };
   const common = (serviceName: string) => ({
     cluster,
@@ -225,6 +241,12 @@ export function buildHighAvailability(scope: Construct, env: Environment, caps: 
   });
   const worker = new FargateService(scope, 'worker_service', { ...common('worker'), containers: workerContainers(inputs) });
   const gateway = new FargateService(scope, 'api_gateway_service', { ...common('api-gateway'), containers: gatewayContainers(inputs) });
+  // The search service: its own ECS service (named search-proxy: the OpenSearch domain's security group is <prefix>-search).
+  const searchService = new FargateService(scope, 'search_service', {
+    ...common('search-proxy'),
+    containers: searchContainers(inputs),
+    serviceConnect: { portName: 'http', discoveryName: 'search', port: ECS_PORTS.searchSigner },
+  });
 
   const gatewayTarget = loadBalancer.addTarget('app', { port: ECS_PORTS.gateway, healthCheckPath: '/healthz', targetSecurityGroup: gateway.securityGroup, default: true });
   gateway.attachToTargetGroup({ targetGroup: gatewayTarget, containerName: 'api-gateway', containerPort: ECS_PORTS.gateway });
@@ -234,30 +256,29 @@ export function buildHighAvailability(scope: Construct, env: Environment, caps: 
   // Network paths: ALB -> gateway (addTarget), gateway -> backend/frontend, apps -> data stores.
   gateway.allowTo(backend.securityGroup, ECS_PORTS.backend, 'api-gateway to backend');
   gateway.allowTo(frontend.securityGroup, ECS_PORTS.frontend, 'api-gateway to frontend');
+  gateway.allowTo(searchService.securityGroup, ECS_PORTS.searchSigner, 'api-gateway to search service');
   database.allowFrom(backend.securityGroup, 'backend to PostgreSQL');
   cache.allowFrom(backend.securityGroup, 'backend cache');
   cache.allowFrom(gateway.securityGroup, 'api-gateway rate-limit counters');
   search.allowFrom(backend.securityGroup, 'backend search indexing');
-  search.allowFrom(gateway.securityGroup, 'api-gateway search queries');
+  search.allowFrom(searchService.securityGroup, 'search service queries');
 
   // Least privilege per task role; image pulls per execution role.
   repo.backend.grantPull(backend.executionRole);
   repo.frontend!.grantPull(frontend.executionRole);
   repo.worker!.grantPull(worker.executionRole);
   base.jwtKey?.grantInitialize(backend.taskRole);
-  backend.taskRole.addToPolicy({
-    sid: 'GenerateJwtKeyGetRandomPasswordHasNoResourceScope',
-    actions: ['secretsmanager:GetRandomPassword'],
-    resources: ['*'],
-  });
+  base.jwtKey?.grantGenerateValue(backend.taskRole);
   base.images?.grantReadWrite(backend.taskRole);
   base.notifications?.grantSendMessages(backend.taskRole);
   search.grantReadWrite(backend.taskRole);
-  search.grantSearch(gateway.taskRole, 'posts');
+  search.grantSearch(searchService.taskRole, 'posts');
+  // Stage 13: the backend sends application metrics (seed 001), to its own namespace only.
+  if (caps.observability) grantPutMetricData(backend.taskRole, names.metricsNamespace);
   base.notifications?.grantConsumeMessages(worker.taskRole);
   base.email?.grantSend(worker.taskRole, ch.senderEmail);
 
-  return { loadBalancer, gatewayTarget, cluster, services: { gateway, backend, frontend, worker }, database, readReplica, cache, search };
+  return { loadBalancer, webAcl, gatewayTarget, cluster, services: { gateway, backend, frontend, worker, search: searchService }, database, readReplica, cache, search };
 }
 
 /**
@@ -287,4 +308,14 @@ export function buildObservability(scope: Construct, env: Environment, region: R
   const dashboard = new Dashboard(scope, 'dashboard', { namePrefix: names.prefix, region: names.region });
   dashboard.addAlarmWidgets(alarms, { title: `ClassifyHub ${env.name} (${names.region})`, graphs: true });
   return alarms;
+}
+
+/**
+ * The WAF rate rule is the flood backstop, not the product's rate limit: it
+ * blocks a client IP that sends more than twice the gateway's per-minute limit
+ * (stage 11, Redis counters) sustained over WAF's 5-minute window, so the
+ * gateway's limiter keeps answering 429s to ordinary bursts.
+ */
+export function wafRateLimitPer5Minutes(gatewayRequestsPerMinute: number): number {
+  return Math.max(100, 2 * 5 * gatewayRequestsPerMinute);
 }

@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { Aspects, IAspect, LocalBackend, TerraformOutput, TerraformProvider, TerraformResource } from 'cdktf';
+import { Aspects, IAspect, TerraformOutput, TerraformProvider, TerraformResource } from 'cdktf';
 import { EcrReplicationConfiguration } from '@cdktf/provider-aws/lib/ecr-replication-configuration';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
@@ -9,13 +9,15 @@ import { Secret } from '../../modules/secret';
 import { ContainerRepository } from '../../modules/container-registry';
 import { GeoRegion, GeoRouting } from '../../modules/geo-dns';
 import { Distribution } from '../../modules/cdn';
+import { BucketReplication } from '../../modules/object-store';
 import type { Environment } from '../../environments/lib/schema';
 import { Capabilities, LAST_DOCKER_HOST_STAGE, capabilitiesAt, stageBySlug } from './stages';
 import { classifyHubNames, regionalNames } from './names';
 import { HostRuntime } from './host/runtime';
-import { RegionSpec, buildHighAvailability, buildObservability, buildRegionBase } from './regional';
+import { RegionSpec, buildHighAvailability, buildObservability, buildRegionBase, wafRateLimitPer5Minutes } from './regional';
 import { renderUserData } from './host/user-data';
 import { Guardrails } from '../../modules/guardrails';
+import { ShieldAdvancedProtection, WebAcl } from '../../modules/waf';
 
 /** Version constraint of the AWS provider every stack pins (the mirror holds 5.100.0). */
 export const AWS_PROVIDER_VERSION = '5.100.0';
@@ -32,7 +34,7 @@ export interface ClassifyHubStackProps {
  */
 export class ClassifyHubStack extends ReadableStack {
   constructor(scope: Construct, id: string, props: ClassifyHubStackProps) {
-    super(scope, id);
+    super(scope, id, { environment: props.environment }); // declares the environment's S3 state backend
     const env = props.environment;
     const ch = env.classifyhub;
     const caps = capabilitiesAt(ch.stage);
@@ -44,7 +46,6 @@ export class ClassifyHubStack extends ReadableStack {
     // Policy as code: every rule of modules/guardrails runs at synth; errors stop it.
     Guardrails.apply(this, { tier: env.tier });
 
-    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     new AwsProvider(this, 'aws', { region: env.account.region, allowedAccountIds: [env.account.id], defaultTags });
 
     const primary: RegionSpec = {
@@ -56,21 +57,25 @@ export class ClassifyHubStack extends ReadableStack {
     const { network, jwtKey, images, notifications, email } = base;
     const repositories = [base.repositories.backend, base.repositories.frontend, base.repositories.worker].filter((r): r is ContainerRepository => r !== undefined);
 
-    // Secrets only the Docker host uses (its own PostgreSQL); kept while the host exists, and after.
-    const recoveryWindowDays = profile.deletionProtection ? 30 : 7;
-    const dbPassword = new Secret(this, 'db_password_secret', {
-      secretName: names.secrets.dbPassword,
-      description: 'PostgreSQL superuser password of ClassifyHub (generated on the host at first boot)',
-      recoveryWindowDays,
-    });
-    const replicationPassword = caps.readReplica
+    // The flag only counts once the managed services exist (the schema refuses it earlier; atStage does not re-validate).
+    const keepHost = !(caps.highAvailability && ch.decommissionDockerHost);
+    // Secrets only the Docker host uses (its own PostgreSQL): they live exactly as long as the host, so
+    // decommissioning leaves none behind (Secrets Manager keeps them recoverable for the recovery window).
+    const recoveryWindowDays = profile.secretRecoveryWindowDays;
+    const dbPassword = keepHost
+      ? new Secret(this, 'db_password_secret', {
+          secretName: names.secrets.dbPassword,
+          description: 'PostgreSQL superuser password of ClassifyHub (generated on the host at first boot)',
+          recoveryWindowDays,
+        })
+      : undefined;
+    const replicationPassword = keepHost && caps.readReplica
       ? new Secret(this, 'replication_password_secret', { secretName: names.secrets.replicationPassword, description: 'PostgreSQL streaming replication password', recoveryWindowDays })
       : undefined;
 
     // From stage 12 the host keeps its stage-11 configuration (it only waits for the data migration).
     const hostCaps = caps.highAvailability ? capabilitiesAt(LAST_DOCKER_HOST_STAGE) : caps;
-    // The flag only counts once the managed services exist (the schema refuses it earlier; atStage does not re-validate).
-    const host = caps.highAvailability && ch.decommissionDockerHost
+    const host = !keepHost
       ? undefined
       : new DockerHost(this, 'docker_host', {
           namePrefix: names.prefix,
@@ -79,19 +84,34 @@ export class ClassifyHubStack extends ReadableStack {
           instanceType: ch.instanceType,
           dataVolumeSizeGiB: ch.dataVolumeSizeGiB,
           userData: renderUserData(hostRuntime(env, hostCaps)),
+          // Compressed: the stage-11 configuration is ~16 KB as text, EC2's limit; gzip keeps it near 5 KB.
+          userDataEncoding: 'gzip',
           containerLogGroupName: names.containerLogGroup,
           logRetentionDays: profile.logRetentionDays,
           backupRetentionDays: profile.backupRetentionDays,
           deletionProtection: profile.deletionProtection,
         });
     if (host) {
-      // Deliberate until stage 12: seed 001 runs the whole system on one public host (no load balancer).
-      const why = caps.highAvailability
-        ? 'the Docker host is kept at its stage-11 configuration only until the data migration to RDS is verified (decommissionDockerHost)'
-        : 'stages 1-11 of seed 001 run the whole system on one Docker host with no load balancer in front';
-      Guardrails.suppress(host, 'CH-SG-002', `${why}: its gateway terminates TLS on 443 and serves HTTP on 80 only for redirects and ACME challenges`);
-      Guardrails.suppress(host, 'CH-EC2-002', `${why}: the Elastic IP is the address the app record and Let's Encrypt reach`);
-      dbPassword.grantInitialize(host.role);
+      if (caps.highAvailability) {
+        // Stage 12 on, host kept for the data migration: no record points at it any more (the app record
+        // aliases the ALB), so say that rather than what was true until stage 11.
+        const kept = 'the Docker host is kept unchanged (stage-11 configuration, same instance and Elastic IP) only until the data migration to RDS is verified and decommissionDockerHost is set';
+        Guardrails.suppress(host, 'CH-SG-002', `${kept}: no DNS record routes users to it any more (the app record aliases the ALB); its 80/443 rules stay so the instance is not modified mid-migration, and its Let's Encrypt certificate is no longer renewed (see docs/classifyhub.md, "The kept host's certificate")`);
+        Guardrails.suppress(host, 'CH-EC2-002', `${kept}: the Elastic IP is kept so the instance keeps its address for a rollback of the DNS cutover; no record points at it while the ALB serves`);
+      } else {
+        // Deliberate until stage 12: seed 001 runs the whole system on one public host (no load balancer).
+        const why = 'stages 1-11 of seed 001 run the whole system on one Docker host with no load balancer in front';
+        Guardrails.suppress(host, 'CH-SG-002', `${why}: its gateway terminates TLS on 443 and serves HTTP on 80 only for redirects and ACME challenges`);
+        Guardrails.suppress(host, 'CH-EC2-002', `${why}: the Elastic IP is the address the app record and Let's Encrypt reach`);
+      }
+      if (env.shieldAdvanced) {
+        // Stages 1-11: the host's Elastic IP is the entry point (no ALB, so no web ACL can sit in front of it).
+        new ShieldAdvancedProtection(this, 'docker_host_shield', {
+          name: `${names.prefix}-docker-host`,
+          resourceArn: `arn:aws:ec2:${env.account.region}:${env.account.id}:eip-allocation/${host.elasticIp.allocationId}`,
+        });
+      }
+      dbPassword?.grantInitialize(host.role);
       jwtKey?.grantInitialize(host.role);
       replicationPassword?.grantInitialize(host.role);
       repositories.forEach((r) => r.grantPull(host.role));
@@ -121,6 +141,20 @@ export class ClassifyHubStack extends ReadableStack {
         const scope = new Construct(this, key);
         Aspects.of(scope).add(new DefaultProvider(provider));
         const regionBase = buildRegionBase(scope, env, caps, spec);
+        // Issue 15 (2): the CDN has one images origin, the environment region's bucket; every other region's
+        // uploads are replicated into it, so each region's images are servable through the CDN.
+        if (regionBase.images && images) {
+          const replication = new BucketReplication(scope, 'images_replication', {
+            source: regionBase.images,
+            destination: images,
+            roleName: `${spec.names.prefix}-images-replication`,
+            replicationTimeControl: false,
+            replicateDeleteMarkers: true,
+          });
+          // S3 refuses a replication configuration until both buckets are versioned (a fresh stage-14 apply creates all at once).
+          const versioning = [regionBase.images, images].map((b) => b.node.findChild('versioning') as TerraformResource);
+          replication.configuration.dependsOn = [...(replication.configuration.dependsOn ?? []), ...versioning.map((v) => `${v.terraformResourceType}.${v.friendlyUniqueId}`)];
+        }
         const regionHa = buildHighAvailability(scope, env, caps, spec, regionBase);
         if (caps.observability) buildObservability(scope, env, spec, regionBase, regionHa);
         geoRegions.push({ key, location: r.location, albDnsName: regionHa.loadBalancer.dnsName, albZoneId: regionHa.loadBalancer.zoneId });
@@ -156,6 +190,15 @@ export class ClassifyHubStack extends ReadableStack {
     let cdn: Distribution | undefined;
     if (caps.cdn && images && zoneId) {
       const usEast1 = new AwsProvider(this, 'aws_us_east_1', { alias: 'us_east_1', region: 'us-east-1', allowedAccountIds: [env.account.id], defaultTags });
+      // CloudFront-scoped web ACLs live in us-east-1, whatever the stack's region.
+      const cdnWaf = new WebAcl(this, 'cdn_waf', {
+        name: `${names.prefix}-cdn`,
+        scope: 'cloudfront',
+        provider: usEast1,
+        mode: profile.waf.mode,
+        logRetentionDays: profile.logRetentionDays,
+        rateLimitPer5Minutes: wafRateLimitPer5Minutes(ch.rateLimit.requestsPerMinute),
+      });
       cdn = new Distribution(this, 'cdn', {
         namePrefix: names.prefix,
         domainName: names.cdnDomain,
@@ -165,8 +208,10 @@ export class ClassifyHubStack extends ReadableStack {
         // (its certificate is for this name, so CloudFront's origin TLS check passes).
         appOriginDomainName: names.appDomain,
         bucket: images,
-        priceClass: env.tier === 'prod' ? 'PriceClass_All' : 'PriceClass_100',
+        priceClass: profile.cdnPriceClass,
+        webAclArn: cdnWaf.webAclArn,
       });
+      if (env.shieldAdvanced) new ShieldAdvancedProtection(this, 'cdn_shield', { name: `${names.prefix}-cdn`, resourceArn: cdn.distribution.arn, provider: usEast1 });
     }
 
     const stage = stageBySlug(ch.stage);

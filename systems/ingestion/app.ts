@@ -1,10 +1,11 @@
-import type { App, TerraformStack } from 'cdktf';
+import type { App } from 'cdktf';
 import type { Environment } from '../../environments/lib/schema';
+import { IngestionStack } from './stack';
+import { ingestionNames } from './names';
 
 /** Adds the ingestion stack (`ingestion-<env>`) of each environment that runs the system. */
-export function addIngestionStacks(_app: App, environments: readonly Environment[]): TerraformStack[] {
-  // TODO(ingestion): one stack per environment that runs the system.
-  return environments.filter((e) => e.systems.includes('ingestion')).map(() => {
-    throw new Error('the ingestion system is not built yet');
-  });
+export function addIngestionStacks(app: App, environments: readonly Environment[]): IngestionStack[] {
+  return environments
+    .filter((environment) => environment.systems.includes('ingestion'))
+    .map((environment) => new IngestionStack(app, ingestionNames(environment).stack, { environment }));
 }

@@ -1,26 +1,24 @@
 import { Construct } from 'constructs';
-import { LocalBackend, TerraformOutput } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { ReadableStack } from '../../modules/core/stack';
 import { Guardrails } from '../../modules/guardrails';
 import { nameTags } from '../../modules/core/tags';
-import { IGrantable, renderPolicy } from '../../modules/iam/policy';
 import { Network } from '../../modules/network';
 import { Bucket } from '../../modules/object-store';
 import { Queue } from '../../modules/queue';
 import { Database } from '../../modules/database';
 import { Table } from '../../modules/table';
-import { BucketNotifications, BundleOptions, LambdaFunction } from '../../modules/function';
-import { AlarmTopic, MetricAlarm, queueAlarms } from '../../modules/observability';
+import { BucketLambdaTarget, BucketNotifications, BundleOptions, LambdaFunction } from '../../modules/function';
+import { customerManagedKey } from '../../modules/kms';
+import { AlarmTopic, functionAlarms, queueAlarms } from '../../modules/observability';
+import { Topic } from '../../modules/topic';
 import type { Environment } from '../../environments/lib/schema';
-import { ENV as LAMBDA_ENV } from '../../lambdas/onboarding/shared/config';
-import { ONBOARDING_FUNCTIONS, OnboardingFunctionName, functionId, lambdaEntry, onboardingNames } from './names';
+import { ONBOARDING_FUNCTIONS, OnboardingFunctionName, functionId, onboardingNames } from './names';
 import { ONBOARDING_SETTINGS as S } from './settings';
-import { NotificationTopic } from './notification-topic';
+import { ONBOARDING_FUNCTION_TABLE, OnboardingResources } from './functions';
 
 /** Where a function's code comes from: its entry (bundled at synth) or a ready-made ZIP. */
 export interface FunctionCode {
@@ -52,7 +50,7 @@ export class OnboardingStack extends ReadableStack {
   readonly functions: Readonly<Record<OnboardingFunctionName, LambdaFunction>>;
 
   constructor(scope: Construct, id: string, props: OnboardingStackProps) {
-    super(scope, id);
+    super(scope, id, { environment: props.environment }); // declares the environment's S3 state backend
     const env = props.environment;
     const onboarding = env.onboarding;
     if (!onboarding || !env.systems.includes('onboarding')) {
@@ -66,7 +64,6 @@ export class OnboardingStack extends ReadableStack {
     // Policy as code, as for ClassifyHub: every rule of modules/guardrails runs at synth; errors stop it.
     Guardrails.apply(this, { tier: env.tier });
 
-    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     new AwsProvider(this, 'aws', { region: env.account.region, allowedAccountIds: [env.account.id], defaultTags });
 
     // Network (seed section 4): private subnets for RDS and the functions, NAT for SQS/SNS,
@@ -129,22 +126,20 @@ export class OnboardingStack extends ReadableStack {
       retentionSeconds: S.validationErrorsQueue.retentionSeconds,
       maxReceiveCount: S.validationErrorsQueue.maxReceiveCount,
     });
-    const notifications = new NotificationTopic(this, 'upload_notifications', {
+    // The vendors' notifications (seed: product-upload-notifications): encrypted with the AWS managed
+    // key alias/aws/sns, so the error processor publishes with sns:Publish alone.
+    const notifications = new Topic(this, 'upload_notifications', {
       topicName: names.notificationTopic,
       emailSubscriptions: onboarding.notificationEmails,
     });
 
     // RDS PostgreSQL with its master credentials in Secrets Manager, encrypted with a CMK.
-    const secretKey = new KmsKey(this, 'database_secret_key', {
+    const { key: secretKey } = customerManagedKey(this, 'database_secret_key', {
       description: `Encrypts the RDS master credentials of ${names.databaseIdentifier} in Secrets Manager`,
-      enableKeyRotation: true,
-      deletionWindowInDays: profile.deletionProtection ? 30 : 7,
-      policy: renderPolicy([
-        { sid: 'EnableAccountAdministration', principals: { AWS: `arn:aws:iam::${env.account.id}:root` }, actions: ['kms:*'], resources: ['*'] },
-      ]),
-      tags: nameTags(names.databaseSecretKeyAlias.replace(/^alias\//, '')),
+      aliasName: names.databaseSecretKeyAlias,
+      accountId: env.account.id,
+      deletionWindowDays: profile.keyDeletionWindowDays,
     });
-    new KmsAlias(this, 'database_secret_key_alias', { name: names.databaseSecretKeyAlias, targetKeyId: secretKey.keyId });
     const database = new Database(this, 'database', {
       namePrefix: names.prefix,
       identifier: names.databaseIdentifier,
@@ -163,7 +158,9 @@ export class OnboardingStack extends ReadableStack {
     });
     database.allowFrom(lambdaSecurityGroup, 'PostgreSQL from the onboarding Lambdas');
 
-    // The functions.
+    // The functions, from the table in functions.ts: code, size, environment, sources, then grants
+    // (IAM as seed section 8 lists it; README: the mapping, and what Lambda itself requires).
+    const resources: OnboardingResources = { onboarding, uploads, uploadRecords, idempotency, validationErrors, notifications, database };
     const databaseEnv = {
       DB_SECRET_ARN: database.masterSecret.secretArn,
       DB_HOST: database.address,
@@ -172,130 +169,66 @@ export class OnboardingStack extends ReadableStack {
       DB_SSL_MODE: 'verify-full',
       NODE_EXTRA_CA_CERTS: S.caBundle,
     };
-    const specific: Record<OnboardingFunctionName, Record<string, string>> = {
-      'csv-parser': {
-        [LAMBDA_ENV.uploadTable]: uploadRecords.tableName,
-        [LAMBDA_ENV.errorsQueueUrl]: validationErrors.queueUrl,
-        [LAMBDA_ENV.idempotencyTable]: idempotency.tableName,
-        [LAMBDA_ENV.stagingTtlDays]: String(onboarding.stagingRecordTtlDays),
-      },
-      'product-validator': {
-        [LAMBDA_ENV.uploadTable]: uploadRecords.tableName,
-        [LAMBDA_ENV.errorsQueueUrl]: validationErrors.queueUrl,
-      },
-      'error-processor': {
-        [LAMBDA_ENV.uploadsBucket]: uploads.bucketName,
-        [LAMBDA_ENV.notificationTopicArn]: notifications.topicArn,
-        [LAMBDA_ENV.idempotencyTable]: idempotency.tableName,
-      },
-    };
     const fns = {} as Record<OnboardingFunctionName, LambdaFunction>;
-    for (const fn of ONBOARDING_FUNCTIONS) {
-      const code = props.functionCode?.[fn] ?? { entry: lambdaEntry(fn) };
-      fns[fn] = new LambdaFunction(this, functionId(fn), {
-        functionName: names.functionName(fn),
-        description: S.functions[fn].description,
+    const bucketTargets: BucketLambdaTarget[] = [];
+    for (const spec of ONBOARDING_FUNCTION_TABLE) {
+      const code = props.functionCode?.[spec.name] ?? { entry: spec.entry };
+      const fn = new LambdaFunction(this, functionId(spec.name), {
+        functionName: names.functionName(spec.name),
+        description: spec.description,
         entry: code.entry,
         zipFile: code.zipFile,
         bundling: code.bundling,
-        memorySizeMiB: S.functions[fn].memorySizeMiB,
-        timeoutSeconds: S.functions[fn].timeoutSeconds,
+        memorySizeMiB: spec.memorySizeMiB,
+        timeoutSeconds: spec.timeoutSeconds,
         environment: {
-          POWERTOOLS_SERVICE_NAME: fn,
+          POWERTOOLS_SERVICE_NAME: spec.name,
           POWERTOOLS_METRICS_NAMESPACE: S.metricsNamespace,
           ...databaseEnv,
-          ...specific[fn],
+          ...spec.environment(resources),
         },
         vpcSubnets: network.privateSubnets,
         securityGroups: [lambdaSecurityGroup],
         logRetentionDays: profile.logRetentionDays,
         // The seed's IAM section has no X-Ray: tracing 'Active' would add xray:Put* on "*".
         tracing: 'PassThrough',
-        // S3 invokes csv-parser asynchronously: an event that fails every retry goes to the DLQ
-        // (seed section 7: "Failed after retries? -> DLQ", reviewed by hand, alarmed).
-        asyncOnFailureQueue: fn === 'csv-parser' ? validationErrors.deadLetterQueue : undefined,
+        asyncOnFailureQueue: spec.asyncOnFailureQueue?.(resources),
       });
+      Guardrails.suppress(fn, 'CH-LAMBDA-003', 'seed 002 lists each role\'s permissions (section 8) and X-Ray is not among them; active tracing would add xray:PutTraceSegments and xray:PutTelemetryRecords on "*" (set tracing: \'Active\' to turn it on)');
+      fns[spec.name] = fn;
     }
     this.functions = fns;
-    for (const fn of Object.values(fns)) {
-      Guardrails.suppress(fn, 'CH-LAMBDA-003', 'seed 002 lists each role\'s permissions (section 8) and X-Ray is not among them; active tracing would add xray:PutTraceSegments and xray:PutTelemetryRecords on "*" (set tracing: \'Active\' to turn it on)');
+    for (const spec of ONBOARDING_FUNCTION_TABLE) {
+      const fn = fns[spec.name];
+      for (const source of spec.sources(resources)) {
+        if (source.kind === 'stream') fn.addDynamoDbStreamSource(source.table, source.options);
+        else if (source.kind === 'queue') fn.addSqsSource(source.queue, source.options);
+        else bucketTargets.push({ function: fn, events: source.events, filterPrefix: source.filterPrefix, filterSuffix: source.filterSuffix });
+      }
+      spec.grants(fn.role, resources);
     }
-    const csvParser = fns['csv-parser'];
-    const validator = fns['product-validator'];
-    const errorProcessor = fns['error-processor'];
+    new BucketNotifications(this, 'upload_events', { bucket: uploads, bucketOwnerAccountId: env.account.id, lambdaTargets: bucketTargets });
 
-    // IAM, as seed section 8 lists it (README: the mapping, and what Lambda itself requires).
-    // csv-parser-role: s3:GetObject (uploads/* only), dynamodb:BatchWriteItem, secretsmanager:GetSecretValue, logs.
-    uploads.grantReadObjects(csvParser.role, S.bucket.uploadsPrefix);
-    uploadRecords.grantItemActions(csvParser.role, ['dynamodb:BatchWriteItem']);
-    grantDatabaseCredentials(csvParser.role, database, secretKey);
-    // product-validator-role: dynamodb:GetRecords (stream, with the poller's companions), dynamodb:UpdateItem,
-    // sqs:SendMessage, secretsmanager:GetSecretValue, logs.
-    validator.addDynamoDbStreamSource(uploadRecords, { ...S.stream, filterPatterns: S.stream.filterPatterns, onFailureQueue: validationErrors.deadLetterQueue });
-    uploadRecords.grantItemActions(validator.role, ['dynamodb:UpdateItem']);
-    grantSendMessage(validator.role, validationErrors);
-    grantDatabaseCredentials(validator.role, database, secretKey);
-    // error-processor-role: sqs:ReceiveMessage + sqs:DeleteMessage (with GetQueueAttributes, which the poller needs),
-    // s3:PutObject (errors/* only), sns:Publish, secretsmanager:GetSecretValue, logs.
-    errorProcessor.addSqsSource(validationErrors, S.errorSource);
-    uploads.grantPutObjects(errorProcessor.role, S.bucket.errorsPrefix);
-    notifications.grantPublish(errorProcessor.role);
-    grantDatabaseCredentials(errorProcessor.role, database, secretKey);
-    // Beyond the seed's list, required by the data flow and the Lambda code:
-    // - the error report's presigned URL carries the signer's rights: s3:GetObject on errors/* only;
-    uploads.grantReadObjects(errorProcessor.role, S.bucket.errorsPrefix);
-    // - csv-parser reports unparseable rows and upload-finished events on the error queue;
-    grantSendMessage(csvParser.role, validationErrors);
-    // - Powertools idempotency records (csv-parser: one parse per S3 object; error-processor: one report per upload).
-    for (const fn of [csvParser, errorProcessor]) {
-      idempotency.grantItemActions(fn.role, ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
-    }
-
-    new BucketNotifications(this, 'upload_events', {
-      bucket: uploads,
-      bucketOwnerAccountId: env.account.id,
-      lambdaTargets: [{ function: csvParser, events: S.bucket.uploadEvents, filterPrefix: S.bucket.uploadsPrefix, filterSuffix: S.bucket.uploadSuffix }],
-    });
-
-    // Alarms (seed section 7) to the ops topic.
+    // Alarms (seed section 7) to the ops topic: each function's alarm set (in the function's construct:
+    // aws_cloudwatch_metric_alarm.<function id>_<alarm>_alarm) and the error queue's.
     const opsTopic = new AlarmTopic(this, 'ops_topic', {
       namePrefix: names.prefix,
       accountId: env.account.id,
       emailSubscriptions: onboarding.opsEmails,
-      keyDeletionWindowDays: profile.deletionProtection ? 30 : 7,
+      keyDeletionWindowDays: profile.keyDeletionWindowDays,
     });
-    for (const fn of ONBOARDING_FUNCTIONS) {
-      const f = fns[fn];
-      const dimensions = { FunctionName: f.functionName };
-      new MetricAlarm(this, `${functionId(fn)}_error_rate`, {
-        alarmName: `${f.functionName}-error-rate`,
-        description: `More than ${S.alarms.maxErrorRatePercent} % of ${fn} invocations failed over 5 minutes. Check /aws/lambda/${f.functionName}.`,
+    for (const spec of ONBOARDING_FUNCTION_TABLE) {
+      const fn = fns[spec.name];
+      functionAlarms(this, functionId(spec.name), {
+        fn,
         topic: opsTopic,
-        expression: {
-          expression: '100 * FILL(errors, 0) / invocations',
-          label: 'Error rate (%)',
-          metrics: {
-            errors: { namespace: 'AWS/Lambda', metricName: 'Errors', dimensions, statistic: 'Sum' },
-            invocations: { namespace: 'AWS/Lambda', metricName: 'Invocations', dimensions, statistic: 'Sum' },
-          },
-        },
-        threshold: S.alarms.maxErrorRatePercent,
-        comparison: 'GreaterThanThreshold',
-        periodSeconds: S.alarms.errorRatePeriodSeconds,
-        evaluationPeriods: 1,
-        datapointsToAlarm: 1,
-      });
-      const maxDurationMs = Math.min(S.alarms.maxDurationMs, f.timeoutSeconds * 1000);
-      new MetricAlarm(this, `${functionId(fn)}_duration`, {
-        alarmName: `${f.functionName}-duration`,
-        description: `An invocation of ${fn} ran ${maxDurationMs / 1000} s${maxDurationMs === f.timeoutSeconds * 1000 ? ' (its timeout)' : ''}: processing is too slow or stuck (database, large upload).`,
-        topic: opsTopic,
-        metric: { namespace: 'AWS/Lambda', metricName: 'Duration', dimensions, statistic: 'Maximum' },
-        threshold: maxDurationMs,
-        comparison: 'GreaterThanOrEqualToThreshold',
-        periodSeconds: 60,
-        evaluationPeriods: 1,
-        datapointsToAlarm: 1,
+        namePrefix: fn.functionName,
+        displayName: spec.name,
+        maxErrorRatePercent: S.alarms.maxErrorRatePercent,
+        errorRatePeriodSeconds: S.alarms.errorRatePeriodSeconds,
+        maxDurationPercentOfTimeout: S.alarms.maxDurationPercentOfTimeout,
+        // The failure queue is the error queue's DLQ, alarmed below ("DLQ messages > 0").
+        failureQueues: [],
       });
     }
     queueAlarms(this, 'validation_errors_alarms', {
@@ -313,23 +246,4 @@ export class OnboardingStack extends ReadableStack {
     new TerraformOutput(this, 'database_master_secret_arn', { value: database.masterSecret.secretArn, description: 'RDS-managed master credentials (JSON: username, password), KMS-encrypted' });
     new TerraformOutput(this, 'function_names', { value: Object.fromEntries(ONBOARDING_FUNCTIONS.map((fn) => [fn, fns[fn].functionName])) });
   }
-}
-
-/**
- * secretsmanager:GetSecretValue on the RDS-managed master secret (seed: "secretsmanager:GetSecretValue"),
- * and kms:Decrypt of its CMK through Secrets Manager, without which the value cannot be read.
- */
-function grantDatabaseCredentials(grantee: IGrantable, database: Database, key: KmsKey): void {
-  grantee.addToPolicy({ sid: 'ReadDatabaseCredentials', actions: ['secretsmanager:GetSecretValue'], resources: [database.masterSecret.secretArn] });
-  grantee.addToPolicy({
-    sid: 'DecryptDatabaseCredentials',
-    actions: ['kms:Decrypt'],
-    resources: [key.arn],
-    conditions: { StringLike: { 'kms:ViaService': 'secretsmanager.*.amazonaws.com' } },
-  });
-}
-
-/** sqs:SendMessage (also authorizes SendMessageBatch) on the queue only: the seed's "sqs:SendMessage". */
-function grantSendMessage(grantee: IGrantable, queue: Queue): void {
-  grantee.addToPolicy({ sid: 'SendValidationErrors', actions: ['sqs:SendMessage'], resources: [queue.queue.arn] });
 }

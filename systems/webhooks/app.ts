@@ -1,10 +1,9 @@
-import type { App, TerraformStack } from 'cdktf';
+import type { App } from 'cdktf';
 import type { Environment } from '../../environments/lib/schema';
+import { webhooksNames } from './names';
+import { WebhooksStack } from './stack';
 
 /** Adds the webhooks stack (`webhooks-<env>`) of each environment that runs the system. */
-export function addWebhooksStacks(_app: App, environments: readonly Environment[]): TerraformStack[] {
-  // TODO(webhooks): one stack per environment that runs the system.
-  return environments.filter((e) => e.systems.includes('webhooks')).map(() => {
-    throw new Error('the webhooks system is not built yet');
-  });
+export function addWebhooksStacks(app: App, environments: readonly Environment[]): WebhooksStack[] {
+  return environments.filter((e) => e.systems.includes('webhooks')).map((environment) => new WebhooksStack(app, webhooksNames(environment).stack, { environment }));
 }

@@ -45,6 +45,9 @@ import { LambdaFunction, LambdaFunctionConfig } from '@cdktf/provider-aws/lib/la
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
+import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
+import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { ReadableStack } from '../../modules/core/stack';
 import { Bucket } from '../../modules/object-store';
 import { Guardrails, GuardrailsError, GuardrailsReport, GuardrailsTier, RULES } from '../../modules/guardrails';
@@ -73,7 +76,7 @@ const policy = (statements: object[]) => JSON.stringify({ Version: '2012-10-17',
 const role = (s: Construct) => new IamRole(s, 'role', { name: 'r', assumeRolePolicy: policy([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]) });
 const rolePolicy = (s: Construct, statements: object[]) => new IamRolePolicy(s, 'policy', { role: role(s).name, policy: policy(statements) });
 const fn = (s: Construct, id: string, extra: Partial<LambdaFunctionConfig> = {}) =>
-  new LambdaFunction(s, id, { functionName: id, role: 'arn:aws:iam::111111111111:role/r', runtime: 'nodejs20.x', handler: 'index.handler', filename: 'f.zip', ...extra });
+  new LambdaFunction(s, id, { functionName: id, role: 'arn:aws:iam::111111111111:role/r', runtime: 'nodejs22.x', handler: 'index.handler', filename: 'f.zip', ...extra });
 const vpc = (s: Construct) => new Vpc(s, 'vpc', { cidrBlock: '10.0.0.0/16' });
 const distribution = (s: Construct, extra: Partial<CloudfrontDistributionConfig> = {}) =>
   new CloudfrontDistribution(s, 'cdn', {
@@ -437,6 +440,31 @@ const FIXTURES: Record<string, RuleFixture> = {
     compliant: (s) => fn(s, 'traced', { tracingConfig: { mode: 'Active' } }),
     nonCompliant: (s) => fn(s, 'untraced'),
     flags: 'aws_lambda_function.untraced', detail: /tracing_config\.mode is nothing/,
+  },
+  'CH-LAMBDA-004': {
+    compliant: (s) => fn(s, 'current'),
+    nonCompliant: (s) => fn(s, 'outdated', { runtime: 'nodejs20.x' }),
+    flags: 'aws_lambda_function.outdated', detail: /runtime "nodejs20\.x" was deprecated on 2026-04-30/,
+  },
+  'CH-WAF-001': {
+    compliant: (s) => {
+      const alb = internetAlb(s, new SecurityGroup(s, 'sg', { name: 'alb' }));
+      new Lb(s, 'internal_alb', { internal: true, subnets: ['a', 'b'] });
+      const api = new ApiGatewayRestApi(s, 'api', { name: 'api' });
+      const stage = new ApiGatewayStage(s, 'stage', { restApiId: api.id, deploymentId: 'd', stageName: 'v1' });
+      const privateApi = new ApiGatewayRestApi(s, 'private_api', { name: 'p', endpointConfiguration: { types: ['PRIVATE'] } });
+      new ApiGatewayStage(s, 'private_stage', { restApiId: privateApi.id, deploymentId: 'd', stageName: 'v1' });
+      for (const [id, arn] of [['alb_acl', alb.arn], ['stage_acl', stage.arn]]) new Wafv2WebAclAssociation(s, id, { resourceArn: arn, webAclArn: 'arn:aws:wafv2:us-east-1:111111111111:regional/webacl/x/1' });
+      distribution(s, { webAclId: 'arn:aws:wafv2:us-east-1:111111111111:global/webacl/x/1' });
+    },
+    nonCompliant: (s) => {
+      const alb = internetAlb(s, new SecurityGroup(s, 'sg', { name: 'alb' }));
+      // An association of another resource does not count.
+      const other = new Lb(s, 'other_alb', { internal: false, subnets: ['a', 'b'] });
+      new Wafv2WebAclAssociation(s, 'acl', { resourceArn: other.arn, webAclArn: `\${alb.arn}-not-this` });
+      distribution(s);
+    },
+    flags: 'aws_lb.alb', detail: /no aws_wafv2_web_acl_association has it as resource_arn/,
   },
 };
 

@@ -26,7 +26,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { bootstrapStateBucket } from '../../scripts/lib/bootstrap';
-import { defaultStateBucket, stateLocation, type StateLocation } from '../../scripts/lib/state';
+import { defaultStateBucket, s3Backend, stateLocation, type StateLocation } from '../../scripts/lib/state';
 
 interface FakeBucket {
   owner: string;
@@ -192,23 +192,40 @@ describe('bootstrapStateBucket', () => {
     const buckets = new Map<string, FakeBucket>([[bucketName, { owner: '999999999999', region: 'us-east-1' }]]);
     const s3 = fakeS3(buckets, ACCOUNT, 'us-east-1');
     await expect(bootstrapStateBucket(s3.client, location('us-east-1'))).rejects.toThrow(
-      new RegExp(`s3://${bucketName} \\(us-east-1\\), step "bucket": the bucket exists but is not in account ${ACCOUNT}.*CLASSIFYHUB_STATE_BUCKET`),
+      new RegExp(`s3://${bucketName} \\(us-east-1\\), step "bucket": the bucket exists but is not in account ${ACCOUNT}.*state\\.bucket in the environment file`),
     );
     expect(s3.writes).toEqual([]);
   });
 });
 
 describe('stateLocation', () => {
-  const env = { account: { id: ACCOUNT, region: 'eu-west-1' }, file: 'environments/dev.ts' };
+  const env = { name: 'dev', account: { id: ACCOUNT, region: 'eu-west-1' }, file: 'environments/dev.ts' };
 
-  test('defaults to classifyhub-tfstate-<account>-<region> in the environment region', () => {
-    expect(stateLocation(env, {})).toEqual({ bucket: 'classifyhub-tfstate-111111111111-eu-west-1', region: 'eu-west-1', accountId: ACCOUNT });
+  test('defaults to classifyhub-tfstate-<account>-<region> in the environment region, S3 lock file, no key prefix', () => {
+    expect(stateLocation(env)).toEqual({ bucket: 'classifyhub-tfstate-111111111111-eu-west-1', region: 'eu-west-1', accountId: ACCOUNT, keyPrefix: '' });
+    expect(s3Backend(stateLocation(env), 'webhooks-dev')).toEqual({
+      bucket: 'classifyhub-tfstate-111111111111-eu-west-1',
+      key: 'webhooks-dev/terraform.tfstate',
+      region: 'eu-west-1',
+      encrypt: true,
+      use_lockfile: true,
+    });
   });
 
-  test('CLASSIFYHUB_STATE_BUCKET / _REGION override it, and bad values name the variable and the value', () => {
-    expect(stateLocation(env, { CLASSIFYHUB_STATE_BUCKET: 'acme-tf-state', CLASSIFYHUB_STATE_REGION: 'us-west-2' })).toMatchObject({ bucket: 'acme-tf-state', region: 'us-west-2' });
-    expect(() => stateLocation(env, { CLASSIFYHUB_STATE_BUCKET: 'Bad_Name' })).toThrow('CLASSIFYHUB_STATE_BUCKET: received "Bad_Name"; expected an S3 bucket name');
-    expect(() => stateLocation(env, { CLASSIFYHUB_STATE_REGION: 'mars' })).toThrow('CLASSIFYHUB_STATE_REGION: received "mars"');
+  test("the environment's state section names bucket, region, key prefix and a DynamoDB lock table", () => {
+    const own = { ...env, state: { bucket: 'acme-tf-state', region: 'us-west-2', keyPrefix: 'platform/', lockTable: 'acme-tf-locks' } };
+    expect(s3Backend(stateLocation(own), 'classifyhub-dev')).toEqual({
+      bucket: 'acme-tf-state',
+      key: 'platform/classifyhub-dev/terraform.tfstate',
+      region: 'us-west-2',
+      encrypt: true,
+      dynamodb_table: 'acme-tf-locks',
+    });
+  });
+
+  test('bad values name the file, the field and the value', () => {
+    expect(() => stateLocation({ ...env, state: { bucket: 'Bad_Name' } })).toThrow('environments/dev.ts field "state.bucket": received "Bad_Name"; expected an S3 bucket name');
+    expect(() => stateLocation({ ...env, state: { keyPrefix: 'no-slash' } })).toThrow('environments/dev.ts field "state.keyPrefix": received "no-slash"');
   });
 });
 

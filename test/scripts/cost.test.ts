@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { costDelta, estimateStack, loadPriceTable, loadUsage, renderDeltaMarkdown, renderDeltaText } from '../../scripts/lib/cost';
-import { costDocsInputs, renderCostDocs } from '../../scripts/lib/cost/targets';
+import { costDocsInputsFrom, renderCostDocs } from '../../scripts/lib/cost/targets';
+import { synthesizedTree } from '../support/synthesized';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const table = loadPriceTable();
@@ -85,8 +86,8 @@ describe('estimateStack', () => {
 
 describe('real stacks', () => {
   // One synthesis of the ladder and the environments serves every test below.
-  let inputs: ReturnType<typeof costDocsInputs>;
-  beforeAll(() => (inputs = costDocsInputs(path.join(tmp, 'synth'), table)));
+  let inputs: ReturnType<typeof costDocsInputsFrom>;
+  beforeAll(() => (inputs = costDocsInputsFrom(synthesizedTree(), table)));
 
   test('promotion 11 → 12 prices the new managed services and shows the movers', () => {
     const at = (stage: string) => [inputs.ladder.find((l) => l.stage === stage)!.estimate];

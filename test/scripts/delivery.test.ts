@@ -1,5 +1,5 @@
 /**
- * Delivery plumbing: the S3 backend override, which stacks belong to an environment, argument parsing, and
+ * Delivery plumbing: the declared S3 backend, which stacks belong to an environment, argument parsing, and
  * `npm run deploy` refusing to run without credentials.
  */
 import { spawnSync } from 'node:child_process';
@@ -7,8 +7,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { environmentOfStack, parseArgv, resolveTargets } from '../../scripts/lib/delivery';
-import { BACKEND_OVERRIDE_FILE, removeBackendOverride, s3Backend, writeBackendOverride } from '../../scripts/lib/state';
-import { stacksOfEnvironment } from '../../scripts/lib/terraform';
+import { Testing } from 'cdktf';
+import { ReadableStack } from '../../modules/core/stack';
+import { s3Backend, stateLocation } from '../../scripts/lib/state';
+import { synthInto } from '../../scripts/lib/synth';
+import { LEGACY_OVERRIDE_FILES, stacksOfEnvironment } from '../../scripts/lib/terraform';
 
 const ROOT = path.join(__dirname, '..', '..');
 let tmp: string;
@@ -26,28 +29,46 @@ function outdir(stacks: string[]): string {
   return dir;
 }
 
-describe('S3 backend override', () => {
-  const location = { bucket: 'classifyhub-tfstate-111111111111-us-east-1', region: 'us-east-1', accountId: '111111111111' };
+describe('declared S3 state', () => {
+  const environment = { name: 'dev', file: 'environments/dev.ts', account: { id: '111111111111', region: 'us-east-1' } };
 
-  test('one key per stack, encrypted, S3-native lock file', () => {
-    expect(s3Backend(location, 'classifyhub-prod')).toEqual({
+  test('a stack given its environment declares the S3 backend in cdk.tf.json: one key per stack, encrypted, S3-native lock file', () => {
+    const stack = new ReadableStack(Testing.app(), 'webhooks-dev', { environment });
+    const config = JSON.parse(Testing.synth(stack));
+    expect(config.terraform.backend).toEqual({
+      s3: { bucket: 'classifyhub-tfstate-111111111111-us-east-1', key: 'webhooks-dev/terraform.tfstate', region: 'us-east-1', encrypt: true, use_lockfile: true },
+    });
+    expect(config.terraform.backend.s3).toEqual(s3Backend(stateLocation(environment), 'webhooks-dev'));
+  });
+
+  test('with a lock table the backend locks in DynamoDB instead', () => {
+    const stack = new ReadableStack(Testing.app(), 'onboarding-dev', { environment: { ...environment, state: { lockTable: 'tf-locks', keyPrefix: 'platform/' } } });
+    expect(JSON.parse(Testing.synth(stack)).terraform.backend.s3).toEqual({
       bucket: 'classifyhub-tfstate-111111111111-us-east-1',
-      key: 'classifyhub-prod/terraform.tfstate',
+      key: 'platform/onboarding-dev/terraform.tfstate',
       region: 'us-east-1',
       encrypt: true,
-      use_lockfile: true,
+      dynamodb_table: 'tf-locks',
     });
   });
 
-  test('written next to cdk.tf.json as a backend block (which replaces the stack backend wholesale), and removed', () => {
-    const stackDir = path.join(outdir(['onboarding-dev']), 'stacks', 'onboarding-dev');
-    const file = writeBackendOverride(stackDir, location);
-    expect(path.basename(file)).toBe(BACKEND_OVERRIDE_FILE);
-    expect(BACKEND_OVERRIDE_FILE).toMatch(/_override\.tf\.json$/); // Terraform only merges *_override files as overrides
-    const override = JSON.parse(fs.readFileSync(file, 'utf8'));
-    expect(override.terraform).toEqual({ backend: { s3: s3Backend(location, 'onboarding-dev') } });
-    removeBackendOverride(stackDir);
-    expect(fs.existsSync(file)).toBe(false);
+  test('synth refuses a system stack without a declared S3 backend, naming it, and leaves the output as it was', () => {
+    const out = path.join(tmp, 'no-backend-out');
+    expect(() =>
+      synthInto(out, (app) => {
+        new ReadableStack(app, 'webhooks-dev', { environment });
+        new ReadableStack(app, 'recall-dev');
+      }),
+    ).toThrow(/stack recall-dev declares no S3 state backend.*ReadableStack/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('synth deletes override files earlier versions left in a stack folder', () => {
+    const out = path.join(tmp, 'legacy-out');
+    fs.mkdirSync(path.join(out, 'stacks', 'webhooks-dev'), { recursive: true });
+    for (const file of LEGACY_OVERRIDE_FILES) fs.writeFileSync(path.join(out, 'stacks', 'webhooks-dev', file), '{}');
+    synthInto(out, (app) => new ReadableStack(app, 'webhooks-dev', { environment }));
+    expect(fs.readdirSync(path.join(out, 'stacks', 'webhooks-dev')).filter((f) => f.includes('override'))).toEqual([]);
   });
 });
 
@@ -57,6 +78,12 @@ describe('stacks of an environment', () => {
   test('every synthesized folder ending in -<env>, whatever the system', () => {
     const dir = outdir(names);
     expect(stacksOfEnvironment(dir, 'dev').map((d) => path.basename(d))).toEqual(['classifyhub-dev', 'onboarding-dev']);
+    expect(stacksOfEnvironment(outdir([...names, 'webhooks-dev', 'ingestion-dev', 'recall-prod']), 'dev').map((d) => path.basename(d))).toEqual([
+      'classifyhub-dev',
+      'ingestion-dev',
+      'onboarding-dev',
+      'webhooks-dev',
+    ]);
     expect(resolveTargets({ environments: ['prod'] }, dir, ['dev', 'prod', 'staging']).map((t) => [t.stack, t.environment])).toEqual([
       ['classifyhub-prod', 'prod'],
       ['onboarding-prod', 'prod'],

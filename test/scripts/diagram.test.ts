@@ -77,7 +77,9 @@ describe('data flows and grouping', () => {
         'ECS api-gateway -> ECS backend: :8080',
         'ECS api-gateway -> ECS frontend: :8080',
         'ECS api-gateway -> ElastiCache redis: :6379',
-        'ECS api-gateway -> OpenSearch: :443',
+        'ECS api-gateway -> ECS search-proxy: :8005',
+        'ECS search-proxy -> OpenSearch: :443',
+        'WAF alb -> ALB: filters',
         'ECS backend -> RDS postgres primary: :5432',
         'ECS backend -> RDS postgres read replica: :5432',
         'RDS postgres primary -> RDS postgres read replica: replication',
@@ -96,7 +98,7 @@ describe('data flows and grouping', () => {
   });
 
   it('stage 13: alarms go to the on-call topic, which e-mails the on-call engineers', () => {
-    expect(flows(modelAt('13-observability'))).toEqual(expect.arrayContaining(['CloudWatch alarms (27) -> SNS oncall: alarm', 'SNS oncall -> On-call engineers: email']));
+    expect(flows(modelAt('13-observability'))).toEqual(expect.arrayContaining(['CloudWatch alarms (29) -> SNS oncall: alarm', 'SNS oncall -> On-call engineers: email']));
   });
 
   it('stage 14: one region group per region, Route 53 routes continents to their ALB', () => {

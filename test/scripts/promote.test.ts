@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { evaluateTemplate, UnsupportedExpression, type Value } from '../../scripts/lib/promote-expr';
+import { evaluateTemplate, UnsupportedExpression, type Value } from '../../scripts/lib/promote/expr';
 import {
   foldPlanIntoState,
   placeholder,
@@ -20,9 +20,9 @@ import {
   type FullPlanJson,
   type ResourceSchema,
   type TerraformJsonConfig,
-} from '../../scripts/lib/promote-state';
+} from '../../scripts/lib/promote/state';
 import { classifyChanges, formatPromotion, formatRefusals, refusals, simulatePromotion, type StackPromotion } from '../../scripts/lib/promote';
-import { findStage, lineDiff, PromotionRefused, replaceStage, targetStage, writeFileAtomic } from '../../scripts/lib/promote-env';
+import { findStage, lineDiff, PromotionRefused, replaceStage, targetStage, writeFileAtomic } from '../../scripts/lib/promote/environment-file';
 import { findProviderMirror, writeCliConfig } from '../../scripts/lib/terraform';
 
 const REPO = path.resolve(__dirname, '..', '..');

@@ -126,6 +126,28 @@ test('deploy.yml: dispatch offers exactly the environments; apply runs in the Gi
   expect(wf.jobs.plan.steps?.find((s) => s.run?.includes('npm run deploy'))?.run).toContain('--plan-only');
 });
 
+test('deploy.yml: the plan artifact is the folder scripts/stage-plan-artifact.ts stages (assets included), kept 30 days, restored into cdktf.out', () => {
+  const wf = workflow('deploy.yml');
+  const plan = wf.jobs.plan.steps ?? [];
+  const stage = plan.findIndex((s) => s.run?.includes('scripts/stage-plan-artifact.ts'));
+  const upload = plan.findIndex((s) => s.uses?.startsWith('actions/upload-artifact@'));
+  expect(stage).toBeGreaterThan(plan.findIndex((s) => s.run?.includes('--plan-only')));
+  expect(upload).toBeGreaterThan(stage);
+  const staged = /--out "?\$RUNNER_TEMP\/([\w-]+)"?/.exec(plan[stage].run ?? '')?.[1];
+  expect(staged).toBeDefined();
+  expect(plan[upload].with).toMatchObject({ path: `\${{ runner.temp }}/${staged}/`, 'include-hidden-files': true, 'if-no-files-found': 'error', 'retention-days': 30 });
+  const download = (wf.jobs.apply.steps ?? []).find((s) => s.uses?.startsWith('actions/download-artifact@'));
+  expect(download?.with).toMatchObject({ name: plan[upload].with?.name, path: 'cdktf.out' });
+});
+
+test('the delivery workflows take their stacks from the synth output, so any system\'s stacks are planned and deployed', () => {
+  for (const file of ['plan.yml', 'deploy.yml', 'drift.yml']) {
+    const text = fs.readFileSync(path.join(DIR, file), 'utf8');
+    expect({ file, matrix: text.includes('scripts/ci-matrix.ts') }).toEqual({ file, matrix: true });
+    expect({ file, named: /classifyhub-(dev|staging|prod)|onboarding-(dev|staging|prod)/.test(text) }).toEqual({ file, named: false });
+  }
+});
+
 test('plan.yml comments once per PR (one sticky comment job) and drift.yml opens issues, each with only the write scope it needs', () => {
   const plan = workflow('plan.yml');
   expect(plan.jobs.comment.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });

@@ -327,9 +327,13 @@ export const HEADER = 'vendor_product_id,product_name,category,subcategory,descr
  * bad row breaking exactly one rule, rotating through the seven.
  */
 export function seedExampleCsv(vendor: string, rows: number, opts: { badEvery?: number; skuPrefix?: string } = {}): string {
+  return `${[HEADER, ...seedExampleRows(vendor, rows, opts)].join('\r\n')}\r\n`;
+}
+
+/** The rows of {@link seedExampleCsv}, one line at a time (no CRLF), for files too big to hold. */
+export function* seedExampleRows(vendor: string, rows: number, opts: { badEvery?: number; skuPrefix?: string } = {}): Generator<string> {
   const badEvery = opts.badEvery ?? 20;
   const prefix = opts.skuPrefix ?? `${vendor}-SKU`;
-  const lines = [HEADER];
   let bad = 0;
   for (let i = 1; i <= rows; i++) {
     const isBad = i % badEvery === 0;
@@ -370,7 +374,6 @@ export function seedExampleCsv(vendor: string, rows: number, opts: { badEvery?: 
           break; // DUPLICATE_VENDOR_PRODUCT_ID
       }
     }
-    lines.push([cols.vpid, cols.name, cols.category, cols.sub, cols.desc, cols.sku, cols.brand, cols.price, cols.stock, cols.unit].join(','));
+    yield [cols.vpid, cols.name, cols.category, cols.sub, cols.desc, cols.sku, cols.brand, cols.price, cols.stock, cols.unit].join(',');
   }
-  return `${lines.join('\r\n')}\r\n`;
 }

@@ -9,21 +9,29 @@
  *  4. total_records is recorded, then pass 2 streams the same object version again (If-Match on
  *     the ETag) and writes the rows to DynamoDB in batches of 25 (unprocessed items retried).
  *
- * So a rejected file writes no row anywhere ("nothing is half-loaded"), and memory stays flat:
- * the object is read twice as a stream instead of being held. Duplicate SKUs / vendor product
- * IDs inside the file are marked on the later rows here (first occurrence wins), because only the
- * parser sees the whole file; the validator turns the marks into DUPLICATE_* errors.
+ * So a rejected file writes no row anywhere ("nothing is half-loaded"), and memory is bounded by
+ * design: the object is read twice as a stream instead of being held, rows go out in chunks of
+ * {@link DEDUP_CHUNK_ROWS}, and duplicate SKUs / vendor product IDs inside the file (first
+ * occurrence wins; the validator turns the marks into DUPLICATE_* errors) are found in
+ * PostgreSQL (table upload_row_keys, one statement per chunk), not in a map in the heap.
+ *
+ * A retry of a crashed attempt (the upload is still `processing`) stages only the rows the first
+ * attempt did not write (BatchGetItem per chunk): re-putting a written row would turn it back to
+ * pending_validation with a MODIFY stream event, which the validator (INSERT events only) never
+ * sees, leaving it stale for good. Every failure ends in upload_history `failed` with a reason
+ * and one upload_finished message; the reason is made storable (pgSafe) so this path cannot fail
+ * on the bytes that caused it.
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Pool } from 'pg';
 import { Readable } from 'node:stream';
-import { ERRORS_PREFIX, UPLOADS_PREFIX } from '../shared/catalog';
-import { BatchWriter } from '../../lib/dynamo';
+import { ERRORS_PREFIX, UPLOADS_PREFIX, firstControlCharacter, hasCsvSuffix, pgSafe } from '../shared/catalog';
+import { BatchWriter, existingKeys } from '../../lib/dynamo';
 import { sendQueueMessages } from '../shared/messages';
 import { recordIdFor, uploadIdFor, type ObjectIdentity, type StagedRecord } from '../shared/staging';
-import { readProductCsv, UploadRejectedError, type CsvSummary } from './parse';
+import { readProductCsv, UploadRejectedError, type CsvRow, type CsvSummary } from './parse';
 
 export interface CsvParserDeps {
   readonly db: Pool;
@@ -48,6 +56,8 @@ export type UploadOutcome =
   | { readonly upload_id: string; readonly status: 'skipped'; readonly reason: string };
 
 const VENDOR_ID_MAX = 50;
+/** Rows handled together: one duplicate-detection statement, one existence check on a retry. */
+export const DEDUP_CHUNK_ROWS = 1000;
 const FILE_NAME_MAX = 255;
 
 interface KeyInfo {
@@ -80,6 +90,11 @@ export async function processUpload(deps: CsvParserDeps, ref: S3ObjectRef): Prom
   const log = deps.log ?? (() => undefined);
   const uploadId = uploadIdFor(ref);
 
+  if (!hasCsvSuffix(ref.key)) {
+    // The trigger fires for .csv in every spelling only; anything else is not an upload.
+    log('warn', 'ignoring an object without a .csv suffix', { key: pgSafe(ref.key) });
+    return { upload_id: uploadId, status: 'skipped', reason: `${pgSafe(ref.key)} does not end in .csv` };
+  }
   if (ref.key.startsWith(ERRORS_PREFIX)) {
     // Our own error reports: never an upload (guards against a bucket notification without a prefix filter).
     log('warn', 'ignoring an object under errors/', { key: ref.key });
@@ -92,7 +107,7 @@ export async function processUpload(deps: CsvParserDeps, ref: S3ObjectRef): Prom
   if (keyInfo.problem) return fail(null, keyInfo.problem);
   const claimed = keyInfo.vendorId!;
   const vendor =
-    claimed.length > VENDOR_ID_MAX
+    claimed.length > VENDOR_ID_MAX || firstControlCharacter(claimed)
       ? undefined
       : (await deps.db.query<{ vendor_id: string; status: string }>('SELECT vendor_id, status FROM vendors WHERE vendor_id = $1', [claimed])).rows[0];
   if (!vendor) return fail(null, `unknown vendor "${claimed}" (from the key ${ref.key})`);
@@ -106,12 +121,13 @@ export async function processUpload(deps: CsvParserDeps, ref: S3ObjectRef): Prom
      VALUES ($1, $2, $3, $4, 'processing', $5, $6, $7)
      ON CONFLICT (upload_id) DO UPDATE SET upload_id = EXCLUDED.upload_id
      RETURNING status, (xmax = 0) AS inserted`,
-    [uploadId, vendor.vendor_id, keyInfo.fileName, ref.size ?? null, now(), ref.bucket, ref.key],
+    [uploadId, vendor.vendor_id, pgSafe(keyInfo.fileName), ref.size ?? null, now(), ref.bucket, pgSafe(ref.key)],
   );
   const existing = claim.rows[0]!;
   if (!existing.inserted && existing.status !== 'processing') {
     return { upload_id: uploadId, status: 'skipped', reason: `upload ${uploadId} was already processed (status ${existing.status})` };
   }
+  const isRetry = !existing.inserted;
 
   // Pass 1: structure only.
   const first = await getObject(deps.s3, ref);
@@ -133,37 +149,51 @@ export async function processUpload(deps: CsvParserDeps, ref: S3ObjectRef): Prom
   const writer = new BatchWriter(deps.doc, deps.config.uploadTable, { concurrency: deps.writeConcurrency ?? 8 });
   const createdAt = now();
   const expiresAt = Math.floor(createdAt.getTime() / 1000) + deps.config.stagingTtlDays * 86_400;
-  const firstSku = new Map<string, number>();
-  const firstVpid = new Map<string, number>();
   let staged = 0;
+  let skippedExisting = 0;
+  const stageChunk = async (chunk: CsvRow[]) => {
+    const marks = await duplicateMarks(deps.db, uploadId, chunk);
+    const present = isRetry
+      ? await existingKeys(deps.doc, deps.config.uploadTable, chunk.map((r) => ({ upload_id: uploadId, record_id: recordIdFor(r.rowNumber) })))
+      : undefined;
+    for (const row of chunk) {
+      staged++;
+      const recordId = recordIdFor(row.rowNumber);
+      if (present?.has(`${uploadId}\u0000${recordId}`)) {
+        skippedExisting++;
+        continue;
+      }
+      const dupSku = marks.sku.get(row.rowNumber);
+      const dupVpid = marks.vpid.get(row.rowNumber);
+      const item: StagedRecord = {
+        upload_id: uploadId,
+        record_id: recordId,
+        vendor_id: vendor.vendor_id,
+        row_number: row.rowNumber,
+        line_number: row.line,
+        status: 'pending_validation',
+        product_data: row.values,
+        ...(row.problem ? { parse_error: row.problem } : {}),
+        ...(dupSku !== undefined ? { duplicate_sku_of_row: dupSku } : {}),
+        ...(dupVpid !== undefined ? { duplicate_vendor_product_id_of_row: dupVpid } : {}),
+        created_at: createdAt.toISOString(),
+        expires_at: expiresAt,
+      };
+      await writer.add(item as unknown as Record<string, unknown>);
+    }
+  };
+  let chunk: CsvRow[] = [];
   const rows = readProductCsv(second.body);
   for (;;) {
     const next = await rows.next();
     if (next.done) break;
-    const row = next.value;
-    const sku = row.values.sku;
-    const vpid = row.values.vendor_product_id;
-    const dupSku = sku !== undefined ? firstSku.get(sku) : undefined;
-    const dupVpid = vpid !== undefined ? firstVpid.get(vpid) : undefined;
-    if (sku !== undefined && dupSku === undefined) firstSku.set(sku, row.rowNumber);
-    if (vpid !== undefined && dupVpid === undefined) firstVpid.set(vpid, row.rowNumber);
-    const item: StagedRecord = {
-      upload_id: uploadId,
-      record_id: recordIdFor(row.rowNumber),
-      vendor_id: vendor.vendor_id,
-      row_number: row.rowNumber,
-      line_number: row.line,
-      status: 'pending_validation',
-      product_data: row.values,
-      ...(row.problem ? { parse_error: row.problem } : {}),
-      ...(dupSku !== undefined ? { duplicate_sku_of_row: dupSku } : {}),
-      ...(dupVpid !== undefined ? { duplicate_vendor_product_id_of_row: dupVpid } : {}),
-      created_at: createdAt.toISOString(),
-      expires_at: expiresAt,
-    };
-    await writer.add(item as unknown as Record<string, unknown>);
-    staged++;
+    chunk.push(next.value);
+    if (chunk.length >= DEDUP_CHUNK_ROWS) {
+      await stageChunk(chunk);
+      chunk = [];
+    }
   }
+  if (chunk.length > 0) await stageChunk(chunk);
   await writer.flush();
   if (staged !== summary.rows) {
     throw new Error(`upload ${uploadId}: pass 2 read ${staged} rows but pass 1 counted ${summary.rows}`);
@@ -176,6 +206,7 @@ export async function processUpload(deps: CsvParserDeps, ref: S3ObjectRef): Prom
     ignored_columns: summary.header.ignored,
     dynamodb_batches: writer.batches,
     dynamodb_retries: writer.retries,
+    ...(isRetry ? { retry_skipped_existing: skippedExisting } : {}),
   });
   return {
     upload_id: uploadId,
@@ -215,6 +246,56 @@ interface Failure {
   readonly reason: string;
 }
 
+/**
+ * Duplicate SKUs / vendor product IDs of a chunk of rows, decided in PostgreSQL: each distinct key
+ * of the upload is stored once with the row where it first appeared (upload_row_keys), and a row
+ * whose key first appeared earlier is marked with that row. Chunks arrive in file order, so the
+ * first occurrence is always stored first; a retry stores the same rows again (no change).
+ * Returns row number → first row, for the rows that are duplicates.
+ */
+export async function duplicateMarks(
+  db: Pool,
+  uploadId: string,
+  rows: readonly CsvRow[],
+): Promise<{ sku: Map<number, number>; vpid: Map<number, number> }> {
+  const kinds: string[] = [];
+  const values: string[] = [];
+  const rowNumbers: number[] = [];
+  for (const r of rows) {
+    if (r.values.sku !== undefined) {
+      kinds.push('s');
+      values.push(r.values.sku);
+      rowNumbers.push(r.rowNumber);
+    }
+    if (r.values.vendor_product_id !== undefined) {
+      kinds.push('v');
+      values.push(r.values.vendor_product_id);
+      rowNumbers.push(r.rowNumber);
+    }
+  }
+  const sku = new Map<number, number>();
+  const vpid = new Map<number, number>();
+  if (values.length === 0) return { sku, vpid };
+  // The INSERT's rows are not visible to the SELECT of the same statement, so the first row of a
+  // key is the lower of the stored one (earlier chunks) and the first in this chunk.
+  const res = await db.query<{ k: string; rn: number; first: number }>(
+    `WITH input AS (
+       SELECT k, decode(md5(convert_to(v, 'UTF8')), 'hex') AS h, rn FROM unnest($2::text[], $3::text[], $4::int[]) AS t(k, v, rn)),
+     firsts AS (SELECT k, h, min(rn) AS rn FROM input GROUP BY k, h),
+     ins AS (
+       INSERT INTO upload_row_keys (upload_id, key_kind, key_hash, row_number)
+       SELECT $1, k, h, rn FROM firsts ON CONFLICT DO NOTHING)
+     SELECT i.k, i.rn, least(s.row_number, f.rn) AS first
+       FROM input i
+       JOIN firsts f ON f.k = i.k AND f.h = i.h
+       LEFT JOIN upload_row_keys s ON s.upload_id = $1 AND s.key_kind = i.k AND s.key_hash = i.h
+      WHERE least(s.row_number, f.rn) < i.rn`,
+    [uploadId, kinds, values.map(pgSafe), rowNumbers],
+  );
+  for (const r of res.rows) (r.k === 's' ? sku : vpid).set(r.rn, r.first);
+  return { sku, vpid };
+}
+
 /** Records a failed upload (never overwriting one that already finished) and queues its notification. */
 async function failUpload(deps: CsvParserDeps, f: Failure): Promise<UploadOutcome> {
   const now = (deps.now ?? (() => new Date()))();
@@ -226,9 +307,9 @@ async function failUpload(deps: CsvParserDeps, f: Failure): Promise<UploadOutcom
        SET status = 'failed', failure_reason = EXCLUDED.failure_reason, total_records = 0,
            processing_completed_at = EXCLUDED.processing_completed_at
      WHERE upload_history.status = 'processing'`,
-    [f.uploadId, f.vendorId, f.fileName, f.ref.size ?? null, f.reason, now, f.ref.bucket, f.ref.key],
+    [f.uploadId, f.vendorId, pgSafe(f.fileName), f.ref.size ?? null, pgSafe(f.reason), now, f.ref.bucket, pgSafe(f.ref.key)],
   );
   await sendQueueMessages(deps.sqs, deps.config.errorsQueueUrl, [{ type: 'upload_finished', upload_id: f.uploadId }]);
-  (deps.log ?? (() => undefined))('warn', 'upload failed', { upload_id: f.uploadId, reason: f.reason, key: f.ref.key });
-  return { upload_id: f.uploadId, status: 'failed', reason: f.reason };
+  (deps.log ?? (() => undefined))('warn', 'upload failed', { upload_id: f.uploadId, reason: pgSafe(f.reason), key: pgSafe(f.ref.key) });
+  return { upload_id: f.uploadId, status: 'failed', reason: pgSafe(f.reason) };
 }

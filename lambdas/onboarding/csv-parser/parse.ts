@@ -14,7 +14,7 @@
  */
 import { Readable, Transform, type TransformCallback, pipeline } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
-import { LIMITS, PRODUCT_COLUMNS, REQUIRED_COLUMNS, normalizeHeader, type ProductColumn } from '../shared/catalog';
+import { LIMITS, PRODUCT_COLUMNS, REQUIRED_COLUMNS, charLength, firstControlCharacter, normalizeHeader, type ProductColumn } from '../shared/catalog';
 
 /** The upload cannot be processed at all; `reason` is what the vendor is told. */
 export class UploadRejectedError extends Error {
@@ -53,6 +53,15 @@ export interface CsvSummary {
 
 /** Validates the header row; throws UploadRejectedError for missing or duplicated columns. */
 export function analyzeHeader(fields: readonly string[], line = 1): HeaderInfo {
+  for (let i = 0; i < fields.length; i++) {
+    const ctl = firstControlCharacter(fields[i]!);
+    if (ctl) {
+      throw new UploadRejectedError(
+        `column ${i + 1} of the header (line ${line}) contains the control character ${ctl.codePoint} at character ${ctl.index + 1}; ` +
+          'header names must be text (is the file UTF-16, UTF-32 or binary?); save it as CSV UTF-8',
+      );
+    }
+  }
   const normalized = fields.map(normalizeHeader);
   const seen = new Map<string, number>();
   const duplicates: string[] = [];
@@ -94,12 +103,12 @@ export function scanUtf8(buf: Uint8Array): { invalidAt: number; completeEnd: num
     let lo = 0x80;
     let hi = 0xbf;
     if (b >= 0xc2 && b <= 0xdf) need = 1;
-    else if (b === 0xe0) (need = 2), (lo = 0xa0);
+    else if (b === 0xe0) { need = 2; lo = 0xa0; }
     else if ((b >= 0xe1 && b <= 0xec) || b === 0xee || b === 0xef) need = 2;
-    else if (b === 0xed) (need = 2), (hi = 0x9f);
-    else if (b === 0xf0) (need = 3), (lo = 0x90);
+    else if (b === 0xed) { need = 2; hi = 0x9f; }
+    else if (b === 0xf0) { need = 3; lo = 0x90; }
     else if (b >= 0xf1 && b <= 0xf3) need = 3;
-    else if (b === 0xf4) (need = 3), (hi = 0x8f);
+    else if (b === 0xf4) { need = 3; hi = 0x8f; }
     else return { invalidAt: i, completeEnd: i, newlines };
     for (let k = 1; k <= need; k++) {
       if (i + k >= n) return { invalidAt: -1, completeEnd: i, newlines };
@@ -111,6 +120,43 @@ export function scanUtf8(buf: Uint8Array): { invalidAt: number; completeEnd: num
     i += need + 1;
   }
   return { invalidAt: -1, completeEnd: n, newlines };
+}
+
+/** Bytes looked at before decoding: enough to see a BOM and the NUL pattern of UTF-16/32 text. */
+const ENCODING_SNIFF_BYTES = 512;
+
+/**
+ * Rejects UTF-16 and UTF-32 files, with or without a byte-order mark. Without a BOM, such text
+ * is "valid UTF-8" (NUL is ASCII), so it is recognised by its NUL bytes: in UTF-16 every second
+ * byte of Latin text is 0, in UTF-32 three of four. Returns the reason, or undefined.
+ */
+export function sniffEncoding(head: Uint8Array): string | undefined {
+  const b = head;
+  const hint = 'save it as CSV UTF-8';
+  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) return `the file is UTF-32 encoded (it starts with a UTF-32LE byte-order mark); ${hint}`;
+  if (b.length >= 4 && b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff) return `the file is UTF-32 encoded (it starts with a UTF-32BE byte-order mark); ${hint}`;
+  if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return `the file is UTF-16 encoded (it starts with a UTF-16LE byte-order mark); ${hint}`;
+  if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) return `the file is UTF-16 encoded (it starts with a UTF-16BE byte-order mark); ${hint}`;
+  const n = Math.min(b.length, ENCODING_SNIFF_BYTES);
+  if (n < 2) return undefined;
+  const zerosAt = [0, 0, 0, 0];
+  let zeros = 0;
+  for (let i = 0; i < n; i++) {
+    if (b[i] === 0) {
+      zeros++;
+      zerosAt[i % 4]!++;
+    }
+  }
+  if (zeros * 4 < n) return undefined; // a NUL here and there is data, judged per row by the validator
+  const quarter = n / 4;
+  const full = (k: number) => zerosAt[k]! >= quarter * 0.9;
+  let kind: string;
+  if (full(1) && full(2) && full(3)) kind = 'UTF-32LE';
+  else if (full(0) && full(1) && full(2)) kind = 'UTF-32BE';
+  else if (full(1) && full(3)) kind = 'UTF-16LE';
+  else if (full(0) && full(2)) kind = 'UTF-16BE';
+  else kind = 'UTF-16 or UTF-32';
+  return `the file looks ${kind} encoded without a byte-order mark (${zeros} of its first ${n} bytes are NUL); ${hint}`;
 }
 
 /** Bytes → strings, failing on the first byte that is not UTF-8 (with its offset and line). */
@@ -128,10 +174,17 @@ class Utf8Decode extends Transform {
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.bytes += chunk.length;
     let buf = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-    if (this.first && buf.length >= 2) {
+    if (this.first) {
+      // Wait for enough bytes to tell the encoding (a UTF-32 BOM is 4 bytes).
+      if (buf.length < ENCODING_SNIFF_BYTES) {
+        this.carry = Buffer.from(buf);
+        cb();
+        return;
+      }
       this.first = false;
-      if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
-        cb(new UploadRejectedError('the file is UTF-16 encoded (it starts with a UTF-16 byte-order mark); save it as CSV UTF-8'));
+      const problem = sniffEncoding(buf);
+      if (problem) {
+        cb(new UploadRejectedError(problem));
         return;
       }
     }
@@ -155,6 +208,24 @@ class Utf8Decode extends Transform {
   }
 
   override _flush(cb: TransformCallback): void {
+    if (this.first && this.carry.length > 0) {
+      // A file shorter than the sniffing window: check it now, then decode it as usual.
+      this.first = false;
+      const problem = sniffEncoding(this.carry);
+      if (problem) {
+        cb(new UploadRejectedError(problem));
+        return;
+      }
+      const rest = this.carry;
+      this.carry = Buffer.alloc(0);
+      this.bytes -= rest.length;
+      this._transform(rest, 'binary', (err, data) => {
+        if (err) return cb(err);
+        if (data) this.push(data);
+        this._flush(cb);
+      });
+      return;
+    }
     if (this.carry.length > 0) {
       cb(new UploadRejectedError(`the file is not valid UTF-8: it ends inside a multi-byte character at offset ${this.offset} (line ${this.newlines + 1})`));
       return;
@@ -181,14 +252,23 @@ function leadingBreaks(text: string): number {
   return lineBreaks(text.slice(0, i));
 }
 
+function recordTooLong(line: number, maxChars: number): UploadRejectedError {
+  return new UploadRejectedError(`the record starting at line ${line} is longer than ${maxChars.toLocaleString('en-US')} characters (an unclosed quote?)`);
+}
+
+/** Characters of a record (code points of its fields plus the commas between them). */
+function recordChars(record: readonly string[]): number {
+  let n = record.length - 1;
+  for (const f of record) n += charLength(f);
+  return n;
+}
+
 function translateCsvError(err: CsvError, next: number, maxChars: number): UploadRejectedError {
   switch (err.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
       return new UploadRejectedError(`unclosed quote: a quoted field in the record starting at line ${next} is never closed`);
     case 'CSV_MAX_RECORD_SIZE':
-      return new UploadRejectedError(
-        `the record starting at line ${next} is longer than ${maxChars.toLocaleString('en-US')} characters (an unclosed quote?)`,
-      );
+      return recordTooLong(next, maxChars);
     default:
       return new UploadRejectedError(`line ${next}: ${err.message}`);
   }
@@ -208,6 +288,7 @@ export async function* readProductCsv(
 ): AsyncGenerator<CsvRow, CsvSummary, undefined> {
   const input = source instanceof Readable ? source : Readable.from(source, { objectMode: false });
   const decode = new Utf8Decode();
+  const maxChars = opts.maxRecordChars ?? LIMITS.maxRecordChars;
   // csv-parse's own line counter miscounts CRLF inside quoted fields, so lines are counted here
   // from each record's raw text (which includes the blank lines skipped before it).
   let nextLine = 1;
@@ -218,7 +299,9 @@ export async function* readProductCsv(
     relax_quotes: true,
     skip_empty_lines: true,
     record_delimiter: ['\r\n', '\n', '\r'],
-    max_record_size: opts.maxRecordChars ?? LIMITS.maxRecordChars,
+    // csv-parse counts bytes; a character is at most 4 bytes, so this only stops a runaway quote
+    // early. The limit itself is checked below in characters.
+    max_record_size: maxChars * 4,
     // Runs as each record is parsed (ahead of the consumer), so an error names the right line.
     // (With raw: true the callback gets { record, raw }; csv-parse's types only know string[].)
     on_record: ((ext: { record: string[]; raw: string }) => {
@@ -237,6 +320,9 @@ export async function* readProductCsv(
   let blank = 0;
   try {
     for await (const { record, line } of parser as AsyncIterable<{ record: string[]; line: number }>) {
+      let chars = record.length - 1;
+      for (const f of record) chars += f.length;
+      if (chars > maxChars && recordChars(record) > maxChars) throw recordTooLong(line, maxChars);
       if (!header) {
         if (record.every((f) => f.trim() === '')) continue;
         header = analyzeHeader(record, line);
@@ -266,7 +352,7 @@ export async function* readProductCsv(
     }
   } catch (err) {
     if (err instanceof UploadRejectedError) throw err;
-    if (err instanceof CsvError) throw translateCsvError(err, nextLine, opts.maxRecordChars ?? LIMITS.maxRecordChars);
+    if (err instanceof CsvError) throw translateCsvError(err, nextLine, maxChars);
     throw err;
   } finally {
     if (!parser.destroyed) parser.destroy();

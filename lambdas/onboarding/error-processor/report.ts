@@ -23,17 +23,18 @@ export function csvCell(value: string | number | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The report: one line per rejected row (errors of a row joined with "; "), CRLF line ends. */
+/** One line of the report (CRLF included): a rejected row, its errors joined with "; ". */
+export function errorReportLine(r: ErrorReportRow): string {
+  return `${[r.row_number, r.line_number, r.vendor_product_id, r.sku, r.error_types.join('; '), r.error_fields.filter(Boolean).join('; '), r.messages.join('; ')]
+    .map(csvCell)
+    .join(',')}\r\n`;
+}
+
+export const ERROR_REPORT_HEADER_LINE = `${ERROR_REPORT_HEADER.join(',')}\r\n`;
+
+/** The whole report as one string (tests; the Lambda streams it line by line). */
 export function errorReportCsv(rows: readonly ErrorReportRow[]): string {
-  const lines = [ERROR_REPORT_HEADER.join(',')];
-  for (const r of rows) {
-    lines.push(
-      [r.row_number, r.line_number, r.vendor_product_id, r.sku, r.error_types.join('; '), r.error_fields.filter(Boolean).join('; '), r.messages.join('; ')]
-        .map(csvCell)
-        .join(','),
-    );
-  }
-  return `${lines.join('\r\n')}\r\n`;
+  return ERROR_REPORT_HEADER_LINE + rows.map(errorReportLine).join('');
 }
 
 /**

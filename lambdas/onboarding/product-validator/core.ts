@@ -2,27 +2,34 @@
  * product-validator core: one batch of staged records → products, validation_errors, queue
  * messages and DynamoDB statuses.
  *
- * Set-based: whatever the batch size, the database sees one query per lookup (existing errors,
- * categories, SKUs, vendor product IDs), one INSERT for all valid rows, one for all errors and
- * one counter update, inside one transaction.
+ * The SQL path ({@link decideInDatabase}) is set-based: whatever the batch size, one statement per
+ * step (lock, previous errors, categories, SKUs, vendor product IDs, INSERT products, INSERT
+ * errors, counters) inside one transaction.
  *
- * Redelivery-safe: a record whose product is already in the catalog (same upload and record) is
- * counted valid again, a record that already has errors keeps them, products and errors are
- * inserted with ON CONFLICT DO NOTHING, and upload_history counters are recounted from the tables
- * (never incremented). Counting happens under a row lock on the upload, so parallel batches of
- * one upload cannot lose each other's counts.
+ * Exactly once, under concurrency: the transaction first locks the upload_history rows of the
+ * batch's uploads (in upload order), so two validators given the same record (stream redelivery,
+ * a retried batch, a bisected batch) run one after the other; the second finds the product or
+ * the errors the first committed and counts the record as redelivered. A record is therefore
+ * loaded once and never also reported as an error. Counters are incremented by what this
+ * transaction inserted (never recounted over the whole upload, which would be O(rows) per batch).
+ *
+ * A record that can never be stored ends as a validation error, not a retry loop: rules 1–4 catch
+ * what is known (control characters, lengths, numbers); should PostgreSQL still refuse a batch
+ * with a data error (SQLSTATE class 22 or a check violation), the batch is split in halves until
+ * the one record is found, and that record gets an INVALID_FIELD_FORMAT error with the reason.
+ * Everything written to validation_errors is made storable (pgSafe), so that path cannot fail.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Pool, PoolClient } from 'pg';
-import type { ErrorType } from '../shared/catalog';
+import { categoryKey, pgSafe, pgSafeRecord, type ErrorType } from '../shared/catalog';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-
-/** Status updates to DynamoDB in flight at once. */
-const STATUS_UPDATE_CONCURRENCY = 10;
 import { sendQueueMessages, type QueueMessage, type RowError } from '../shared/messages';
 import type { StagedRecord } from '../shared/staging';
 import { decideBatch, vendorProductKey, type BatchLookups, type Decision, type ProductRow } from './rules';
+
+/** Status updates to DynamoDB in flight at once. */
+const STATUS_UPDATE_CONCURRENCY = 10;
 
 export interface ValidatorDeps {
   readonly db: Pool;
@@ -48,30 +55,61 @@ export interface BatchOutcome {
   /** Rows that already had an outcome (redelivery). */
   readonly redelivered: number;
   readonly uploads: readonly UploadProgress[];
-  /** Uploads whose every row now has an outcome. */
+  /** Uploads whose every row now has an outcome (and that this call closed). */
   readonly finished: readonly string[];
 }
 
-type Outcome =
+export type Outcome =
   | { readonly kind: 'valid'; readonly fresh: boolean }
   | { readonly kind: 'rejected'; readonly errors: readonly RowError[]; readonly fresh: boolean };
 
-const recKey = (r: { upload_id: string; record_id: string }) => `${r.upload_id}\u0000${r.record_id}`;
+export const recKey = (r: { upload_id: string; record_id: string }) => `${r.upload_id}\u0000${r.record_id}`;
 
-export async function validateBatch(deps: ValidatorDeps, input: readonly StagedRecord[]): Promise<BatchOutcome> {
-  const now = deps.now ?? (() => new Date());
-  const unique = new Map<string, StagedRecord>();
-  for (const r of input) if (r.status === 'pending_validation') unique.set(recKey(r), r);
-  const records = [...unique.values()].sort((a, b) =>
-    a.upload_id === b.upload_id ? a.row_number - b.row_number : a.upload_id < b.upload_id ? -1 : 1,
-  );
-  if (records.length === 0) return { inserted: 0, rejected: 0, redelivered: 0, uploads: [], finished: [] };
+export interface DatabaseOutcome {
+  readonly outcomes: Map<string, Outcome>;
+  readonly uploads: UploadProgress[];
+  /** Uploads this call moved from processing to a final state. */
+  readonly closed: string[];
+}
 
+/** SQLSTATE classes of errors caused by a row's data (not by the database being unavailable). */
+function isDataError(err: unknown): err is Error & { code: string } {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code === '23514');
+}
+
+/**
+ * The SQL path of the validator (no DynamoDB, no queue): decides and stores the outcome of each
+ * record. Records must be unique and sorted (upload, row).
+ */
+export async function decideInDatabase(db: Pool, records: readonly StagedRecord[], now: Date): Promise<DatabaseOutcome> {
+  try {
+    return await decideTransaction(db, records, now, new Map());
+  } catch (err) {
+    if (!isDataError(err)) throw err;
+    if (records.length === 1) {
+      const r = records[0]!;
+      const forced = new Map([[recKey(r), [{ error_type: 'INVALID_FIELD_FORMAT' as ErrorType, error_field: null, message: `the row cannot be stored: ${err.message}` }]]]);
+      return decideTransaction(db, records, now, forced);
+    }
+    // Bisect: the halves run one after the other; outcomes merge, the later progress wins.
+    const mid = Math.ceil(records.length / 2);
+    const a = await decideInDatabase(db, records.slice(0, mid), now);
+    const b = await decideInDatabase(db, records.slice(mid), now);
+    const progress = new Map(a.uploads.map((u) => [u.upload_id, u]));
+    for (const u of b.uploads) progress.set(u.upload_id, u);
+    return { outcomes: new Map([...a.outcomes, ...b.outcomes]), uploads: [...progress.values()], closed: [...a.closed, ...b.closed] };
+  }
+}
+
+async function decideTransaction(db: Pool, records: readonly StagedRecord[], now: Date, forced: ReadonlyMap<string, RowError[]>): Promise<DatabaseOutcome> {
   const outcomes = new Map<string, Outcome>();
-  let uploads: UploadProgress[] = [];
-  const client = await deps.db.connect();
+  const client = await db.connect();
   try {
     await client.query('BEGIN');
+    const uploadIds = [...new Set(records.map((r) => r.upload_id))].sort();
+    // Serializes validators working on the same upload (see the file comment).
+    await client.query('SELECT 1 FROM upload_history WHERE upload_id = ANY($1::text[]) ORDER BY upload_id FOR UPDATE', [uploadIds]);
     const previous = await previousErrors(client, records);
     const open = records.filter((r) => !previous.has(recKey(r)));
     for (const r of records) {
@@ -84,18 +122,26 @@ export async function validateBatch(deps: ValidatorDeps, input: readonly StagedR
     const toInsert: { rec: StagedRecord; product: ProductRow }[] = [];
     decisions.forEach((d: Decision, i) => {
       const rec = open[i]!;
+      const force = forced.get(recKey(rec));
       if (d.kind === 'already_inserted') outcomes.set(recKey(rec), { kind: 'valid', fresh: false });
+      else if (force) outcomes.set(recKey(rec), { kind: 'rejected', errors: d.kind === 'reject' ? [...d.errors, ...force] : force, fresh: true });
       else if (d.kind === 'reject') outcomes.set(recKey(rec), { kind: 'rejected', errors: d.errors, fresh: true });
       else toInsert.push({ rec, product: d.product });
     });
 
     const inserted = await insertProducts(client, toInsert.map((t) => t.product));
-    const lost = toInsert.filter((t) => !inserted.has(recKey({ upload_id: t.rec.upload_id, record_id: t.rec.record_id })));
-    for (const t of toInsert) if (!lost.includes(t)) outcomes.set(recKey(t.rec), { kind: 'valid', fresh: true });
+    const lost = toInsert.filter((t) => !inserted.has(recKey(t.rec)));
+    for (const t of toInsert) if (inserted.has(recKey(t.rec))) outcomes.set(recKey(t.rec), { kind: 'valid', fresh: true });
     if (lost.length > 0) {
-      // Another transaction committed the same SKU / vendor product ID after our lookup.
+      // Another transaction (another upload) committed the same SKU / vendor product ID after our lookup.
       const again = await batchLookups(client, lost.map((t) => t.rec));
+      const own = (o: { upload_id: string | null; source_record_id: string | null } | undefined, r: StagedRecord) =>
+        o !== undefined && o.upload_id === r.upload_id && o.source_record_id === r.record_id;
       for (const t of lost) {
+        if (own(again.skuOwners.get(t.product.sku), t.rec)) {
+          outcomes.set(recKey(t.rec), { kind: 'valid', fresh: false });
+          continue;
+        }
         const errors: RowError[] = [];
         if (again.skuOwners.has(t.product.sku)) {
           errors.push({ error_type: 'DUPLICATE_SKU', error_field: 'sku', message: `SKU '${t.product.sku}' already exists in the catalog` });
@@ -112,28 +158,46 @@ export async function validateBatch(deps: ValidatorDeps, input: readonly StagedR
       }
     }
 
-    await insertErrors(
-      client,
-      records.filter((r) => {
-        const o = outcomes.get(recKey(r));
-        return o?.kind === 'rejected' && o.fresh;
-      }),
-      outcomes,
-    );
-    uploads = await recount(client, [...new Set(records.map((r) => r.upload_id))], now());
+    const freshRejected = records.filter((r) => {
+      const o = outcomes.get(recKey(r));
+      return o?.kind === 'rejected' && o.fresh;
+    });
+    await insertErrors(client, freshRejected, outcomes);
+    const delta = new Map<string, { valid: number; errors: number }>(uploadIds.map((u) => [u, { valid: 0, errors: 0 }]));
+    for (const r of records) {
+      const o = outcomes.get(recKey(r))!;
+      if (!o.fresh) continue;
+      const d = delta.get(r.upload_id)!;
+      if (o.kind === 'valid') d.valid++;
+      else d.errors++;
+    }
+    const { uploads, closed } = await addCounts(client, delta, now);
     await client.query('COMMIT');
+    return { outcomes, uploads, closed };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
     client.release();
   }
+}
+
+export async function validateBatch(deps: ValidatorDeps, input: readonly StagedRecord[]): Promise<BatchOutcome> {
+  const now = deps.now ?? (() => new Date());
+  const unique = new Map<string, StagedRecord>();
+  for (const r of input) if (r.status === 'pending_validation') unique.set(recKey(r), r);
+  const records = [...unique.values()].sort((a, b) =>
+    a.upload_id === b.upload_id ? a.row_number - b.row_number : a.upload_id < b.upload_id ? -1 : 1,
+  );
+  if (records.length === 0) return { inserted: 0, rejected: 0, redelivered: 0, uploads: [], finished: [] };
+
+  const { outcomes, uploads } = await decideInDatabase(deps.db, records, now());
 
   // After the commit: the queue, then the staging statuses. A failure here fails the batch; the
-  // retry finds every outcome already recorded and only repeats these two steps.
-  const finished = uploads
-    .filter((u) => u.total_records !== null && u.valid_records + u.error_records >= u.total_records)
-    .map((u) => u.upload_id);
+  // retry finds every outcome already recorded and only repeats these two steps. An upload that
+  // is no longer processing gets an upload_finished message on every such pass (the error
+  // processor notifies once, whatever the number of messages).
+  const finished = uploads.filter((u) => u.status !== 'processing').map((u) => u.upload_id);
   const messages: QueueMessage[] = [];
   for (const r of records) {
     const o = outcomes.get(recKey(r))!;
@@ -211,16 +275,13 @@ async function previousErrors(client: PoolClient, records: readonly StagedRecord
 }
 
 async function batchLookups(client: PoolClient, records: readonly StagedRecord[]): Promise<BatchLookups> {
-  const categories = [...new Set(records.map((r) => r.product_data.category?.toLowerCase()).filter((c): c is string => !!c))];
   const skus = [...new Set(records.map((r) => r.product_data.sku).filter((s): s is string => !!s))];
   const vp = records.filter((r) => r.product_data.vendor_product_id !== undefined);
   const [cat, sku, vpid] = [
-    categories.length === 0
-      ? { rows: [] }
-      : await client.query<{ k: string; category_name: string }>(
-          'SELECT lower(category_name) AS k, category_name FROM product_categories WHERE is_active AND lower(category_name) = ANY($1::text[])',
-          [categories],
-        ),
+    // All active categories (a short whitelist), matched in code with categoryKey: no lower(), no collation.
+    records.some((r) => r.product_data.category !== undefined)
+      ? await client.query<{ category_name: string }>('SELECT category_name FROM product_categories WHERE is_active')
+      : { rows: [] as { category_name: string }[] },
     skus.length === 0
       ? { rows: [] }
       : await client.query<{ sku: string; upload_id: string | null; source_record_id: string | null }>(
@@ -238,7 +299,7 @@ async function batchLookups(client: PoolClient, records: readonly StagedRecord[]
         ),
   ];
   return {
-    categories: new Map(cat.rows.map((r) => [r.k, r.category_name])),
+    categories: new Map(cat.rows.map((r) => [categoryKey(r.category_name), r.category_name])),
     skuOwners: new Map(sku.rows.map((r) => [r.sku, { upload_id: r.upload_id, source_record_id: r.source_record_id }])),
     vendorProductOwners: new Map(
       vpid.rows.map((r) => [vendorProductKey(r.vendor_id, r.vendor_product_id), { upload_id: r.upload_id, source_record_id: r.source_record_id }]),
@@ -304,11 +365,11 @@ async function insertErrors(client: PoolClient, records: readonly StagedRecord[]
         r.record_id,
         r.row_number,
         r.line_number ?? null,
-        r.product_data.vendor_product_id?.slice(0, 100) ?? null,
+        r.product_data.vendor_product_id !== undefined ? pgSafe(r.product_data.vendor_product_id).slice(0, 100) : null,
         e.error_type,
-        e.error_field?.slice(0, 100) ?? null,
-        e.message,
-        JSON.stringify(r.product_data),
+        e.error_field ? pgSafe(e.error_field).slice(0, 100) : null,
+        pgSafe(e.message),
+        JSON.stringify(pgSafeRecord(r.product_data)),
       ];
       values.forEach((v, i) => rows[i]!.push(v));
     }
@@ -325,30 +386,43 @@ async function insertErrors(client: PoolClient, records: readonly StagedRecord[]
   );
 }
 
-/** Recounts the uploads under a row lock and closes the ones whose every row has an outcome. */
-async function recount(client: PoolClient, uploadIds: readonly string[], now: Date): Promise<UploadProgress[]> {
-  await client.query('SELECT 1 FROM upload_history WHERE upload_id = ANY($1::text[]) ORDER BY upload_id FOR UPDATE', [uploadIds]);
-  const res = await client.query<UploadProgress>(
-    `UPDATE upload_history u
-        SET valid_records = c.valid, error_records = c.errors,
+/**
+ * Adds this transaction's fresh outcomes to the counters (the rows are locked since the start of
+ * the transaction) and closes the uploads whose every row now has an outcome.
+ */
+async function addCounts(
+  client: PoolClient,
+  delta: ReadonlyMap<string, { valid: number; errors: number }>,
+  now: Date,
+): Promise<{ uploads: UploadProgress[]; closed: string[] }> {
+  const ids = [...delta.keys()];
+  const res = await client.query<UploadProgress & { closed: boolean }>(
+    `WITH d AS (SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) AS t(upload_id, valid, errors)),
+     n AS (
+       SELECT u.upload_id, u.total_records, u.status AS old_status,
+              u.valid_records + d.valid AS valid, u.error_records + d.errors AS errors
+         FROM upload_history u JOIN d ON d.upload_id = u.upload_id)
+     UPDATE upload_history u
+        SET valid_records = n.valid, error_records = n.errors,
             status = CASE
-              WHEN u.status <> 'processing' OR u.total_records IS NULL OR c.valid + c.errors < u.total_records THEN u.status
-              WHEN c.errors = 0 THEN 'completed'
-              WHEN c.valid = 0 THEN 'failed'
+              WHEN n.old_status <> 'processing' OR n.total_records IS NULL OR n.valid + n.errors < n.total_records THEN n.old_status
+              WHEN n.errors = 0 THEN 'completed'
+              WHEN n.valid = 0 THEN 'failed'
               ELSE 'partial' END,
             failure_reason = CASE
-              WHEN u.status = 'processing' AND u.total_records IS NOT NULL AND c.valid + c.errors >= u.total_records AND c.valid = 0
-              THEN 'none of the ' || u.total_records || ' rows passed validation' ELSE u.failure_reason END,
+              WHEN n.old_status = 'processing' AND n.total_records IS NOT NULL AND n.valid + n.errors >= n.total_records AND n.valid = 0
+              THEN 'none of the ' || n.total_records || ' rows passed validation' ELSE u.failure_reason END,
             processing_completed_at = CASE
-              WHEN u.status = 'processing' AND u.total_records IS NOT NULL AND c.valid + c.errors >= u.total_records THEN $2
+              WHEN n.old_status = 'processing' AND n.total_records IS NOT NULL AND n.valid + n.errors >= n.total_records THEN $4
               ELSE u.processing_completed_at END
-       FROM (SELECT h.upload_id,
-                    (SELECT count(*) FROM products p WHERE p.upload_id = h.upload_id)::int AS valid,
-                    (SELECT count(DISTINCT e.record_id) FROM validation_errors e WHERE e.upload_id = h.upload_id)::int AS errors
-               FROM upload_history h WHERE h.upload_id = ANY($1::text[])) c
-      WHERE u.upload_id = c.upload_id
-      RETURNING u.upload_id, u.total_records, u.valid_records, u.error_records, u.status`,
-    [uploadIds, now],
+       FROM n
+      WHERE u.upload_id = n.upload_id
+      RETURNING u.upload_id, u.total_records, u.valid_records, u.error_records, u.status,
+                (n.old_status = 'processing' AND u.status <> 'processing') AS closed`,
+    [ids, ids.map((i) => delta.get(i)!.valid), ids.map((i) => delta.get(i)!.errors), now],
   );
-  return res.rows;
+  return {
+    uploads: res.rows.map(({ closed: _closed, ...u }) => u),
+    closed: res.rows.filter((r) => r.closed).map((r) => r.upload_id),
+  };
 }

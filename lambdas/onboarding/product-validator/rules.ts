@@ -8,9 +8,14 @@
  *
  * Two error types are added: MALFORMED_ROW (the parser found the row's structure broken) and
  * INVALID_FIELD_FORMAT (an optional numeric column, compare_at_price or weight_kg, is not a
- * number that fits its DECIMAL column; inserting it would fail).
+ * number that fits its DECIMAL column; a value holds a control character such as NUL, which
+ * PostgreSQL cannot store; or the database refused the row for another data reason).
+ *
+ * "Required" means at least one visible character (see hasVisibleCharacter); lengths are counted
+ * in characters (code points), as VARCHAR(n) counts them; categories are matched with a
+ * locale-independent fold in code (categoryKey), not with the database's lower().
  */
-import { COLUMN_NAMES, LIMITS, PRODUCT_COLUMNS, charLength, type ErrorType, type ProductColumn } from '../shared/catalog';
+import { COLUMN_NAMES, LIMITS, PRODUCT_COLUMNS, categoryKey, charLength, firstControlCharacter, hasVisibleCharacter, type ErrorType, type ProductColumn } from '../shared/catalog';
 import type { RowError } from '../shared/messages';
 import type { StagedRecord } from '../shared/staging';
 
@@ -70,7 +75,7 @@ export function checkRow(rec: Pick<StagedRecord, 'upload_id' | 'record_id' | 've
   if (rec.parse_error) errors.push(err('MALFORMED_ROW', null, rec.parse_error));
 
   // Rule 1: required fields.
-  const missing = COLUMN_NAMES.filter((c) => PRODUCT_COLUMNS[c].required && !(d[c] ?? '').trim());
+  const missing = COLUMN_NAMES.filter((c) => PRODUCT_COLUMNS[c].required && !hasVisibleCharacter(d[c]));
   if (missing.length > 0) {
     errors.push(err('MISSING_REQUIRED_FIELDS', missing.join(','), `missing required field${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`));
   }
@@ -108,6 +113,16 @@ export function checkRow(rec: Pick<StagedRecord, 'upload_id' | 'record_id' | 've
         tooLong.map((c) => `${c} has ${charLength(d[c]!)} characters (max ${PRODUCT_COLUMNS[c].maxLength})`).join('; '),
       ),
     );
+  }
+
+  // Control characters (NUL cannot be stored at all; the others are never product data).
+  const withControl = COLUMN_NAMES.flatMap((c) => {
+    const ctl = d[c] !== undefined ? firstControlCharacter(d[c]!) : undefined;
+    return ctl ? [`${c} contains the control character ${ctl.codePoint} at character ${ctl.index + 1}`] : [];
+  });
+  if (withControl.length > 0) {
+    const fields = COLUMN_NAMES.filter((c) => d[c] !== undefined && firstControlCharacter(d[c]!));
+    errors.push(err('INVALID_FIELD_FORMAT', fields.join(',').slice(0, 100), `${withControl.join('; ')} (is the file partly UTF-16 or binary?)`));
   }
 
   // Optional numeric columns must fit their DECIMAL columns.
@@ -153,7 +168,7 @@ export function checkRow(rec: Pick<StagedRecord, 'upload_id' | 'record_id' | 've
 
 /** What the validator learned from the database for a batch (one query per lookup). */
 export interface BatchLookups {
-  /** lower(category) → canonical name, active categories only. */
+  /** categoryKey(category) → canonical name, active categories only. */
   readonly categories: ReadonlyMap<string, string>;
   /** sku → owner (upload_id/record_id, or null for a product not from an upload). */
   readonly skuOwners: ReadonlyMap<string, { upload_id: string | null; source_record_id: string | null }>;
@@ -195,7 +210,7 @@ export function decideBatch(records: readonly Batchable[], lookups: BatchLookups
     // Rule 5: category whitelist.
     let category: string | undefined;
     if (d.category !== undefined) {
-      category = lookups.categories.get(d.category.toLowerCase());
+      category = lookups.categories.get(categoryKey(d.category));
       if (category === undefined) errors.push(err('INVALID_CATEGORY', 'category', `category ${quote(d.category)} is not an active category`));
     }
     // Rule 6: SKU unique in the catalog, the upload and the batch.

@@ -91,6 +91,52 @@ export function normalizeHeader(name: string): string {
   return name.trim().toLowerCase().replace(/[\s-]+/g, '_');
 }
 
+/**
+ * "Required" means at least one visible character: a value made only of white space, control or
+ * format characters (zero-width space, BOM, bidi marks), default-ignorable code points (Hangul
+ * filler, variation selectors) or lone combining marks is treated as missing.
+ */
+const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}\p{Zs}\p{Zl}\p{Zp}\p{M}\p{Default_Ignorable_Code_Point}\u2800]/u;
+export function hasVisibleCharacter(value: string | undefined): boolean {
+  return value !== undefined && VISIBLE.test(value);
+}
+
+/** C0/C1 control characters other than tab, LF and CR (which quoted CSV fields may hold). */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+export function firstControlCharacter(value: string): { index: number; codePoint: string } | undefined {
+  const m = CONTROL.exec(value);
+  return m ? { index: m.index, codePoint: `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` } : undefined;
+}
+
+/**
+ * Text as PostgreSQL can store it: TEXT/VARCHAR/JSONB cannot hold U+0000, so it is written as the
+ * visible "\u0000". Used for everything the failure paths write (reasons, messages, the original
+ * row of an error), so a path that reports bad input cannot itself fail on that input.
+ */
+export function pgSafe(value: string): string {
+  return value.includes('\u0000') ? value.replace(/\u0000/g, '\\u0000') : value;
+}
+
+/** pgSafe for every string of a flat record (the original row stored with an error). */
+export function pgSafeRecord<T extends Record<string, string | undefined>>(record: T): T {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(record)) out[pgSafe(k)] = v === undefined ? v : pgSafe(v);
+  return out as T;
+}
+
+/**
+ * Category names are matched in code, not with SQL lower(), so the result does not depend on the
+ * database's collation or ctype: Unicode NFC, then the locale-independent String#toLowerCase.
+ */
+export function categoryKey(name: string): string {
+  return name.normalize('NFC').toLowerCase();
+}
+
+/** Upload keys must end in .csv, in any case (.csv, .CSV, .Csv); the S3 trigger lists every spelling. */
+export function hasCsvSuffix(key: string): boolean {
+  return key.toLowerCase().endsWith('.csv');
+}
+
 /** Characters as PostgreSQL counts them for VARCHAR(n) (code points, not UTF-16 units). */
 export function charLength(value: string): number {
   const surrogatePairs = value.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g);

@@ -55,6 +55,14 @@ export function parseQueueMessage(body: string): QueueMessage {
 
 const SQS_BATCH = 10;
 
+/**
+ * JSON that SQS accepts: SQS refuses U+FFFE and U+FFFF (valid in UTF-8 files), so they are
+ * written as JSON escapes; JSON.stringify already escapes the control characters.
+ */
+export function sqsSafeJson(message: QueueMessage): string {
+  return JSON.stringify(message).replace(/[\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 /** Sends messages with SendMessageBatch (10 per call, 4 calls in flight), retrying failed entries. */
 export async function sendQueueMessages(
   sqs: SQSClient,
@@ -65,7 +73,7 @@ export async function sendQueueMessages(
   const groups: QueueMessage[][] = [];
   for (let i = 0; i < messages.length; i += SQS_BATCH) groups.push(messages.slice(i, i + SQS_BATCH));
   const sendGroup = async (group: QueueMessage[]) => {
-    let entries = group.map((m, i) => ({ Id: String(i), MessageBody: JSON.stringify(m) }));
+    let entries = group.map((m, i) => ({ Id: String(i), MessageBody: sqsSafeJson(m) }));
     for (let attempt = 1; entries.length > 0; attempt++) {
       const res = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
       const failed = new Set((res.Failed ?? []).map((f) => f.Id));

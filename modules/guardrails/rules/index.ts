@@ -50,6 +50,8 @@ import { ecrImmutableTags } from './ecr-immutable-tags';
 import { lambdaAsyncFailureDestination } from './lambda-async-failure-destination';
 import { lambdaStreamFailureDestination } from './lambda-stream-failure-destination';
 import { lambdaTracing } from './lambda-tracing';
+import { lambdaRuntimeSupported } from './lambda-runtime-supported';
+import { wafEntryPoints } from './waf-entry-points';
 
 export const RULES: readonly Rule[] = [
   s3Encryption,
@@ -102,4 +104,6 @@ export const RULES: readonly Rule[] = [
   lambdaAsyncFailureDestination,
   lambdaStreamFailureDestination,
   lambdaTracing,
+  lambdaRuntimeSupported,
+  wafEntryPoints,
 ];

@@ -54,16 +54,28 @@ export function synthForCost(work: string, targets: readonly string[]): CostTarg
 }
 
 /** Estimates of the ClassifyHub ladder (dev settings) and of every environment stack, for docs/costs.md. */
-export function costDocsInputs(work: string, table: PriceTable): { ladder: { stage: string; estimate: StackEstimate }[]; stacks: StackEstimate[] } {
-  const environments = environmentNames();
+export function costDocsInputs(work: string, table: PriceTable): CostDocsInputs {
   const stages = IMPLEMENTED_STAGES.map((s) => s.slug as string);
-  const ladder = synthForCost(work, stages).map((t) => ({ stage: t.stage as string, estimate: estimateOutdir(t.outdir, { table, environments })[0] }));
-  const stacks = synthForCost(work, environments).flatMap((t) => estimateOutdir(t.outdir, { table, environments }).filter((e) => t.stacks.includes(e.stack)));
+  const ladder = synthForCost(work, stages);
+  const [envs] = synthForCost(work, [environmentNames()[0]]);
+  return costDocsInputsFrom({ environments: envs.outdir, stages: new Map(ladder.map((t) => [t.stage as string, t.outdir])) }, table);
+}
+
+export interface CostDocsInputs {
+  readonly ladder: readonly { stage: string; estimate: StackEstimate }[];
+  readonly stacks: readonly StackEstimate[];
+}
+
+/** The same from outdirs synthesized elsewhere: every environment stack, and one outdir per stage. */
+export function costDocsInputsFrom(tree: { environments: string; stages: ReadonlyMap<string, string> }, table: PriceTable): CostDocsInputs {
+  const environments = environmentNames();
+  const ladder = IMPLEMENTED_STAGES.map((s) => ({ stage: s.slug as string, estimate: estimateOutdir(tree.stages.get(s.slug) as string, { table, environments })[0] }));
+  const stacks = environments.flatMap((env) => estimateOutdir(tree.environments, { table, environments }).filter((e) => environmentOf(e.stack, environments) === env));
   return { ladder, stacks };
 }
 
 /** docs/costs.md: the ClassifyHub ladder (dev settings) and every environment stack, generated so it cannot drift. */
-export function renderCostDocs(table: PriceTable, inputs: { ladder: readonly { stage: string; estimate: StackEstimate }[]; stacks: readonly StackEstimate[] }): string {
+export function renderCostDocs(table: PriceTable, inputs: CostDocsInputs): string {
   const environments = environmentNames();
   const { ladder, stacks: envs } = inputs;
   const lines = [

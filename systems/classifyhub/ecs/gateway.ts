@@ -7,7 +7,7 @@ export interface EcsGatewayOptions {
   readonly vpcCidr: string;
   /** Whether the stage has a frontend service (UI at /, API at /api/). */
   readonly frontend: boolean;
-  /** Whether /search is routed (through the SigV4 signing sidecar to OpenSearch). */
+  /** Whether /search is routed (to the search service, the SigV4-signing proxy in front of OpenSearch). */
   readonly search: boolean;
   /** Requests per client IP and minute; undefined turns rate limiting off. */
   readonly rateLimitPerMinute?: number;
@@ -26,8 +26,8 @@ export const ECS_GATEWAY_LUA_DIR = '/etc/classifyhub/lua';
  * nginx.conf of the API gateway on ECS (stage 12 on). Same routes as on the
  * Docker host, but TLS ends at the ALB: the gateway listens on plain HTTP,
  * takes the client IP from X-Forwarded-For set by the ALB (trusted only from
- * the VPC range), reaches the other services by their Service Connect names,
- * and OpenSearch through a SigV4-signing sidecar on localhost.
+ * the VPC range), and reaches the other services - backend, frontend and
+ * the search service in front of OpenSearch - by their Service Connect names.
  */
 export function renderEcsGatewayConfig(o: EcsGatewayOptions): string {
   const limited = o.rateLimitPerMinute !== undefined ? `\n  access_by_lua_block { require("classifyhub.ratelimit").check(${o.rateLimitPerMinute}) }` : '';
@@ -45,8 +45,8 @@ export function renderEcsGatewayConfig(o: EcsGatewayOptions): string {
         [
           'limit_except GET POST { deny all; }',
           'rewrite ^ /posts/_search break;',
-          // The sidecar signs with the task role; the domain policy allows only this path to it.
-          `proxy_pass http://127.0.0.1:${ECS_PORTS.searchSigner};`,
+          // The search service signs with its task role; the domain policy allows it only this path.
+          `proxy_pass http://search:${ECS_PORTS.searchSigner};`,
         ],
         limited,
       ),

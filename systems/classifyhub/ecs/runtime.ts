@@ -6,6 +6,6 @@ export const ECS_PORTS = {
   frontend: 8080,
   /** Health endpoint of the notification worker. */
   worker: 8081,
-  /** SigV4-signing proxy sidecar in the gateway task, in front of OpenSearch. */
+  /** Search service (stage 12 on): the SigV4-signing proxy in front of OpenSearch, its own ECS service. */
   searchSigner: 8005,
 } as const;

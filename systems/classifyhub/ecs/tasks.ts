@@ -40,6 +40,8 @@ export interface EcsTaskInputs {
   readonly senderEmail: string;
   readonly cdnDomain?: string;
   readonly rateLimitPerMinute: number;
+  /** CloudWatch namespace the backend publishes application metrics to (stage 13 on). */
+  readonly metricsNamespace?: string;
 }
 
 /** Scratch volume the backend's init container fills with secret files (gone with the task). */
@@ -94,6 +96,7 @@ export function backendContainers(i: EcsTaskInputs): ContainerProps[] {
   }
   if (i.notificationQueueUrl) env.NOTIFICATION_QUEUE_URL = i.notificationQueueUrl;
   if (i.cdnDomain) env.PUBLIC_ASSET_BASE_URL = `https://${i.cdnDomain}`;
+  if (i.metricsNamespace) env.METRICS_NAMESPACE = i.metricsNamespace;
   if (i.database.readHost) {
     env.DATABASE_READ_HOST = i.database.readHost;
     env.DATABASE_READ_WRITE_SPLIT = 'true';
@@ -155,8 +158,8 @@ export function workerContainers(i: EcsTaskInputs): ContainerProps[] {
 
 /**
  * The API gateway task: stock OpenResty whose nginx.conf and Lua limiter come
- * from environment variables written to disk at start, and the SigV4 signer
- * sidecar that forwards /search to OpenSearch with the task role.
+ * from environment variables written to disk at start. /search goes to the
+ * search service (searchContainers).
  */
 export function gatewayContainers(i: EcsTaskInputs): ContainerProps[] {
   const caps = i.capabilities;
@@ -190,15 +193,24 @@ export function gatewayContainers(i: EcsTaskInputs): ContainerProps[] {
       // The image has bash but no curl or wget (same check as on the Docker host).
       healthCheckCommand: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${ECS_PORTS.gateway} && printf 'GET /healthz HTTP/1.0\r\n\r\n' >&3 && grep -q ' 200 ' <&3`],
     },
-    ...(caps.search
-      ? [
-          {
-            name: 'search-signer',
-            image: i.images.searchSigner,
-            port: ECS_PORTS.searchSigner,
-            command: ['--name', 'es', '--region', i.region, '--host', i.searchHost, '--port', `:${ECS_PORTS.searchSigner}`],
-          } satisfies ContainerProps,
-        ]
-      : []),
+  ];
+}
+
+/**
+ * The search service (seed 001 stage 12 "ECS Tasks (API Gateway, Backend,
+ * Search, ...)"): the SigV4-signing proxy that forwards the gateway's /search
+ * queries to OpenSearch with its own task role, which may only search the
+ * posts index. Only the gateway reaches it (security group), by its Service
+ * Connect name "search".
+ */
+export function searchContainers(i: EcsTaskInputs): ContainerProps[] {
+  return [
+    {
+      name: 'search-signer',
+      image: i.images.searchSigner,
+      port: ECS_PORTS.searchSigner,
+      portName: 'http',
+      command: ['--name', 'es', '--region', i.region, '--host', i.searchHost, '--port', `:${ECS_PORTS.searchSigner}`],
+    },
   ];
 }

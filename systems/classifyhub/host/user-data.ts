@@ -4,6 +4,18 @@ import { HostFile, hostFiles } from './files';
 /** Docker Compose plugin installed on the host, pinned. */
 export const COMPOSE_PLUGIN_VERSION = 'v2.29.7';
 
+/**
+ * SHA-256 of the compose plugin binaries of COMPOSE_PLUGIN_VERSION, per `uname -m`, committed here so
+ * the host checks the download against a value from this repository, never against a checksum
+ * fetched from the same place as the binary. Values of the release's published
+ * `docker-compose-linux-<arch>.sha256` assets; when changing the version, take the new values
+ * from the release page and compare them with a second source.
+ */
+export const COMPOSE_PLUGIN_SHA256: Readonly<Record<'x86_64' | 'aarch64', string>> = {
+  x86_64: '383ce6698cd5d5bbf958d2c8489ed75094e34a77d340404d9f32c4ae9e12baf0',
+  aarch64: '6e9fbd5daa20dca5d7d89145081ae8155d68ef2928b497d9f85b54fe0f9dbb2c',
+};
+
 const BOUNDARY = '==CLASSIFYHUB-BOUNDARY==';
 
 /**
@@ -76,10 +88,13 @@ systemctl enable docker
 systemctl restart docker
 plugin=/usr/local/lib/docker/cli-plugins/docker-compose
 if ! "$plugin" version 2>/dev/null | grep -q ${COMPOSE_PLUGIN_VERSION}; then
-  url=https://github.com/docker/compose/releases/download/${COMPOSE_PLUGIN_VERSION}/docker-compose-linux-$(uname -m)
-  curl -fsSL -o /tmp/docker-compose "$url"
-  curl -fsSL -o /tmp/docker-compose.sha256 "$url.sha256"
-  (cd /tmp && sed 's# .*# docker-compose#' docker-compose.sha256 | sha256sum -c -)
+  arch=$(uname -m)
+  case "$arch" in
+${Object.entries(COMPOSE_PLUGIN_SHA256).map(([arch, sum]) => `    ${arch}) sum=${sum} ;;`).join('\n')}
+    *) echo "no pinned compose checksum for $arch" >&2; exit 1 ;;
+  esac
+  curl -fsSL -o /tmp/docker-compose https://github.com/docker/compose/releases/download/${COMPOSE_PLUGIN_VERSION}/docker-compose-linux-$arch
+  echo "$sum  /tmp/docker-compose" | sha256sum -c -
   install -m 0755 /tmp/docker-compose "$plugin"
 fi
 

@@ -29,13 +29,14 @@ describe('migration runner', () => {
     const pool = await freshPool('runner');
     try {
       const [a, b] = await Promise.all([migrate(pool), migrate(pool)]);
-      expect([...a.applied, ...b.applied].map((m) => m.file)).toEqual(['001_catalog_schema.sql', '002_seed_categories.sql']);
+      expect([...a.applied, ...b.applied].map((m) => m.file)).toEqual(['001_catalog_schema.sql', '002_seed_categories.sql', '003_exactly_once.sql']);
       const again = await migrate(pool);
-      expect(again).toEqual({ applied: [], alreadyApplied: [1, 2] });
+      expect(again).toEqual({ applied: [], alreadyApplied: [1, 2, 3] });
       const rows = (await pool.query('SELECT version, name, length(checksum) AS len FROM schema_migrations ORDER BY version')).rows;
       expect(rows).toEqual([
         { version: 1, name: 'catalog_schema', len: 64 },
         { version: 2, name: 'seed_categories', len: 64 },
+        { version: 3, name: 'exactly_once', len: 64 },
       ]);
     } finally {
       await pool.end();
@@ -50,12 +51,12 @@ describe('migration runner', () => {
       writeFileSync(join(dir, '002_seed_categories.sql'), "INSERT INTO product_categories (category_name) VALUES ('Toys');\n");
       await expect(migrate(pool, dir)).rejects.toThrow(/002_seed_categories.sql was changed after it was applied/);
       copyFileSync(join(MIGRATIONS_DIR, '002_seed_categories.sql'), join(dir, '002_seed_categories.sql'));
-      writeFileSync(join(dir, '003_broken.sql'), 'CREATE TABLE half_done (id int);\nSELECT no_such_function();\n');
-      await expect(migrate(pool, dir)).rejects.toThrow(/003_broken.sql failed and was rolled back: function no_such_function\(\) does not exist/);
+      writeFileSync(join(dir, '004_broken.sql'), 'CREATE TABLE half_done (id int);\nSELECT no_such_function();\n');
+      await expect(migrate(pool, dir)).rejects.toThrow(/004_broken.sql failed and was rolled back: function no_such_function\(\) does not exist/);
       expect((await pool.query("SELECT to_regclass('half_done') AS t")).rows[0].t).toBeNull();
-      writeFileSync(join(dir, '005_gap.sql'), 'SELECT 1;\n');
-      rmSync(join(dir, '003_broken.sql'));
-      expect(() => loadMigrations(dir)).toThrow(/expected version 003 .*got 005_gap.sql/);
+      writeFileSync(join(dir, '006_gap.sql'), 'SELECT 1;\n');
+      rmSync(join(dir, '004_broken.sql'));
+      expect(() => loadMigrations(dir)).toThrow(/expected version 004 .*got 006_gap.sql/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await pool.end();
@@ -65,7 +66,7 @@ describe('migration runner', () => {
   test('CLI: tsx lambdas/onboarding/migrations/migrate.ts with DATABASE_URL', async () => {
     const url = await pg.createDatabase('cli');
     const out = execFileSync('npx', ['tsx', 'lambdas/onboarding/migrations/migrate.ts'], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: url } });
-    expect(out).toMatch(/applied 001_catalog_schema.sql\napplied 002_seed_categories.sql\n2 migration\(s\) applied, 0 already applied/);
+    expect(out).toMatch(/applied 001_catalog_schema.sql\napplied 002_seed_categories.sql\napplied 003_exactly_once.sql\n3 migration\(s\) applied, 0 already applied/);
   });
 });
 

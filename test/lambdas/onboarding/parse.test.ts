@@ -45,8 +45,20 @@ describe('readProductCsv: files that cannot be processed', () => {
   });
 
   test('a record longer than the limit (runaway quote) names its line', async () => {
-    const gen = readProductCsv(Readable.from([Buffer.from(`${H}\nP1,"${'x'.repeat(500)}\n`)]), { maxRecordChars: 200 });
+    const gen = readProductCsv(Readable.from([Buffer.from(`${H}\nP1,"${'x'.repeat(1000)}\n`)]), { maxRecordChars: 200 });
     await expect(gen.next()).rejects.toThrow(/record starting at line 2 is longer than 200 characters/);
+  });
+
+  test('the record limit counts characters, not bytes: 200 CJK characters (600 bytes) pass a 220-character limit, 230 do not', async () => {
+    const ok = readProductCsv(Readable.from([Buffer.from(`${H}\nP1,${'字'.repeat(200)},E,S1,1,1\n`)]), { maxRecordChars: 220 });
+    expect((await ok.next()).value).toMatchObject({ rowNumber: 1, values: { product_name: '字'.repeat(200) } });
+    const tooLong = readProductCsv(Readable.from([Buffer.from(`${H}\nP1,${'字'.repeat(230)},E,S1,1,1\n`)]), { maxRecordChars: 220 });
+    await expect(tooLong.next()).rejects.toThrow(/record starting at line 2 is longer than 220 characters/);
+  });
+
+  test('a 40,000-character CJK description (120,000 bytes) is within the default 100,000-character limit', async () => {
+    const { rows } = await read([`${H},description\nP1,Mouse,E,S1,1,1,${'説'.repeat(40_000)}\n`]);
+    expect(rows[0]!.values.description).toHaveLength(40_000);
   });
 });
 
@@ -132,5 +144,43 @@ describe('header, bytes and keys', () => {
     expect(uploadIdFor(a)).toBe(uploadIdFor({ ...a }));
     expect(uploadIdFor({ ...a, sequencer: '02' })).not.toBe(uploadIdFor(a));
     expect(uploadIdFor(a).length).toBeLessThanOrEqual(50);
+  });
+});
+
+describe('readProductCsv: encodings and control bytes (issue 14)', () => {
+  const text = `${H}\nP1,Mouse,Electronics,S1,19.99,5\n`;
+  const utf16be = (s: string) => Buffer.from(s, 'utf16le').swap16();
+  const utf32 = (s: string, be: boolean) => {
+    const out = Buffer.alloc(s.length * 4);
+    [...s].forEach((ch, i) => (be ? out.writeUInt32BE(ch.codePointAt(0)!, i * 4) : out.writeUInt32LE(ch.codePointAt(0)!, i * 4)));
+    return out;
+  };
+  test.each<[string, Buffer, RegExp]>([
+    ['UTF-16LE with BOM', Buffer.from(`\ufeff${text}`, 'utf16le'), /UTF-16 encoded \(it starts with a UTF-16LE byte-order mark\)/],
+    ['UTF-16BE with BOM', utf16be(`\ufeff${text}`), /UTF-16 encoded \(it starts with a UTF-16BE byte-order mark\)/],
+    ['UTF-16LE without BOM', Buffer.from(text, 'utf16le'), /looks UTF-16LE encoded without a byte-order mark/],
+    ['UTF-16BE without BOM', utf16be(text), /looks UTF-16BE encoded without a byte-order mark/],
+    ['UTF-32LE with BOM', utf32(`\ufeff${text}`, false), /UTF-32 encoded \(it starts with a UTF-32LE byte-order mark\)/],
+    ['UTF-32BE with BOM', utf32(`\ufeff${text}`, true), /UTF-32 encoded \(it starts with a UTF-32BE byte-order mark\)/],
+    ['UTF-32LE without BOM', utf32(text, false), /looks UTF-32LE encoded without a byte-order mark/],
+    ['UTF-32BE without BOM', utf32(text, true), /looks UTF-32BE encoded without a byte-order mark/],
+    ['a tiny UTF-16 file (shorter than the sniffing window)', Buffer.from('a,b\n', 'utf16le'), /looks UTF-16LE encoded/],
+    ['NUL in the header', Buffer.from(`vendor_product_id,prod\u0000uct_name,category,sku,price,stock_quantity\nP1,a,E,S1,1,1\n`), /column 2 of the header \(line 1\) contains the control character U\+0000 at character 5/],
+    ['a control byte in a quoted header name', Buffer.from(`"vendor_product_id\u0007",product_name,category,sku,price,stock_quantity\nP1,a,E,S1,1,1\n`), /column 1 of the header .* U\+0007/],
+  ])('%s is rejected with a reason', async (_name, body, reason) => {
+    const why = await rejection([body]);
+    expect(why).toMatch(reason);
+    expect(why).not.toContain('\u0000');
+  });
+
+  test('NUL and other control bytes in data rows (also quoted, also a UTF-16 fragment) are rows, judged by the validator', async () => {
+    const fragment = Buffer.from('Mouse', 'utf16le');
+    const { rows } = await read([
+      Buffer.from(`${H}\nP1,Mo\u0000use,Electronics,S1,19.99,5\nP2,"quoted\u0001, with comma",Electronics,S2,1,1\nP3,`),
+      fragment,
+      Buffer.from(',Electronics,S3,1,1\nP4,Fine,Electronics,S4,1,1\n'),
+    ]);
+    expect(rows.map((r) => r.values.product_name)).toEqual(['Mo\u0000use', 'quoted\u0001, with comma', 'M\u0000o\u0000u\u0000s\u0000e\u0000', 'Fine']);
+    expect(rows.every((r) => r.problem === undefined)).toBe(true);
   });
 });

@@ -2,6 +2,7 @@
 import { checkRow, decideBatch, type BatchLookups } from '../../../lambdas/onboarding/product-validator/rules';
 import { csvCell, errorReportCsv, formatPercent, notificationFor } from '../../../lambdas/onboarding/error-processor/report';
 import type { StagedRecord } from '../../../lambdas/onboarding/shared/staging';
+import { categoryKey } from '../../../lambdas/onboarding/shared/catalog';
 
 const base: StagedRecord['product_data'] = {
   vendor_product_id: 'PROD001',
@@ -76,6 +77,60 @@ describe('rules 1–4 (row checks)', () => {
       error_field: null,
       message: 'line 7 has 9 fields, the header has 8',
     });
+  });
+});
+
+describe('limits as documented (issue 14)', () => {
+  test.each<[string, string]>([
+    ['spaces and tabs', ' \t '],
+    ['zero-width space', '\u200b'],
+    ['no-break space and BOM', '\u00a0\ufeff'],
+    ['Hangul filler', '\u3164'],
+    ['bidi marks', '\u200e\u200f'],
+    ['a lone combining mark', '\u0301'],
+    ['braille blank', '\u2800'],
+  ])('a required field made only of %s is missing', (_name, value) => {
+    expect(checkRow(rec({ product_name: value })).errors).toEqual([
+      { error_type: 'MISSING_REQUIRED_FIELDS', error_field: 'product_name', message: 'missing required field: product_name' },
+    ]);
+  });
+
+  test('one visible character is enough (also non-Latin or an emoji)', () => {
+    for (const v of ['x', '字', '😀', '\u200bA']) expect(checkRow(rec({ product_name: v })).errors).toEqual([]);
+  });
+
+  test('lengths count characters (code points): 200 emoji fit product_name, 201 do not', () => {
+    expect(checkRow(rec({ product_name: '😀'.repeat(200) })).errors).toEqual([]);
+    expect(checkRow(rec({ product_name: '😀'.repeat(201) })).errors.map((e) => e.message)).toEqual(['product_name has 201 characters (max 200)']);
+  });
+
+  test('NUL and other control characters are an INVALID_FIELD_FORMAT error naming field, code point and position', () => {
+    const { errors, product } = checkRow(rec({ product_name: 'Mo\u0000use', description: 'ok\r\nline\ttab', brand: 'B\u001b' }));
+    expect(product).toBeUndefined();
+    expect(errors).toEqual([
+      {
+        error_type: 'INVALID_FIELD_FORMAT',
+        error_field: 'product_name,brand',
+        message: 'product_name contains the control character U+0000 at character 3; brand contains the control character U+001B at character 2 (is the file partly UTF-16 or binary?)',
+      },
+    ]);
+  });
+
+  test('category matching folds case in code, the same in every locale (Turkish dotted I, German sharp s, NFC)', () => {
+    const categories = new Map([
+      [categoryKey('İstanbul Crafts'), 'İstanbul Crafts'],
+      [categoryKey('Straße'), 'Straße'],
+      [categoryKey('Café'), 'Café'],
+    ]);
+    const out = decideBatch(
+      [
+        rec({ category: 'i̇stanbul crafts' }, { row_number: 1 }),
+        rec({ category: 'STRASSE', sku: 'S2', vendor_product_id: 'P2' }, { row_number: 2 }),
+        rec({ category: 'cafe\u0301', sku: 'S3', vendor_product_id: 'P3' }, { row_number: 3 }),
+      ],
+      { categories, skuOwners: new Map(), vendorProductOwners: new Map() },
+    );
+    expect(out.map((d) => (d.kind === 'insert' ? d.product.category : d.kind))).toEqual(['İstanbul Crafts', 'reject', 'Café']);
   });
 });
 

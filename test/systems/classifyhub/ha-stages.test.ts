@@ -66,18 +66,18 @@ describe('12-high-availability', () => {
     expect(https.default_action[0]).toMatchObject({ type: 'forward', target_group_arn: '${aws_lb_target_group.alb_app_target_group.arn}' });
   });
 
-  test('ECS Fargate: gateway, frontend, backend and worker in private subnets with circuit breaker, autoscaling and one log group each', () => {
+  test('ECS Fargate: gateway, frontend, backend, search and worker in private subnets with circuit breaker, autoscaling and one log group each', () => {
     const services = byType(dev12, 'aws_ecs_service');
-    expect(Object.keys(services).sort()).toEqual(['api_gateway_service_service', 'backend_service_service', 'frontend_service_service', 'worker_service_service']);
+    expect(Object.keys(services).sort()).toEqual(['api_gateway_service_service', 'backend_service_service', 'frontend_service_service', 'search_service_service', 'worker_service_service']);
     for (const service of Object.values(services)) {
       expect(service).toMatchObject({ launch_type: 'FARGATE', deployment_circuit_breaker: { enable: true, rollback: true } });
       expect(service.network_configuration.assign_public_ip).toBe(false);
       expect(service.network_configuration.subnets).toEqual(['${aws_subnet.network_private_subnet_1.id}', '${aws_subnet.network_private_subnet_2.id}']);
     }
     expect(services.api_gateway_service_service.load_balancer[0]).toMatchObject({ container_name: 'api-gateway', container_port: 8080 });
-    expect(Object.keys(byType(dev12, 'aws_appautoscaling_policy')).sort()).toEqual(['api_gateway_service_cpu_scaling', 'backend_service_cpu_scaling', 'frontend_service_cpu_scaling', 'worker_service_cpu_scaling']);
+    expect(Object.keys(byType(dev12, 'aws_appautoscaling_policy')).sort()).toEqual(['api_gateway_service_cpu_scaling', 'backend_service_cpu_scaling', 'frontend_service_cpu_scaling', 'search_service_cpu_scaling', 'worker_service_cpu_scaling']);
     const logGroups = Object.values(byType(dev12, 'aws_cloudwatch_log_group')).map((g) => `${g.name}:${g.retention_in_days}`);
-    for (const svc of ['api-gateway', 'backend', 'frontend', 'worker']) expect(logGroups).toContain(`/classifyhub/dev/ecs/${svc}:${dev.profile.logRetentionDays}`);
+    for (const svc of ['api-gateway', 'backend', 'frontend', 'search-proxy', 'worker']) expect(logGroups).toContain(`/classifyhub/dev/ecs/${svc}:${dev.profile.logRetentionDays}`);
   });
 
   test('task definitions use the environment image tags and the Docker host container contract', () => {
@@ -90,7 +90,8 @@ describe('12-high-availability', () => {
     const init = backend.find((c) => c.name === 'secrets-init')!;
     expect(init.secrets.map((s: Res) => s.valueFrom)).toEqual(['${aws_db_instance.database_instance.master_user_secret[0].secret_arn}:password::', '${aws_secretsmanager_secret.cache_auth_token_secret.arn}']);
     const gateway = containersOf(dev12, 'api_gateway_service');
-    expect(gateway.map((c) => c.name)).toEqual(['api-gateway', 'search-signer']);
+    expect(gateway.map((c) => c.name)).toEqual(['api-gateway']);
+    expect(containersOf(dev12, 'search_service').map((c) => c.name)).toEqual(['search-signer']);
     expect(gateway[0].secrets).toEqual([{ name: 'REDIS_AUTH_TOKEN', valueFrom: '${aws_secretsmanager_secret.cache_auth_token_secret.arn}' }]);
   });
 
@@ -140,7 +141,8 @@ describe('12-high-availability', () => {
       .replace('worker_processes auto;', `worker_processes auto;\npid ${dir}/nginx.pid;`)
       // Service Connect names resolve through /etc/hosts in the task; here any name must resolve.
       .replaceAll('http://backend:', 'http://127.0.0.1:')
-      .replaceAll('http://frontend:', 'http://127.0.0.1:');
+      .replaceAll('http://frontend:', 'http://127.0.0.1:')
+      .replaceAll('http://search:', 'http://127.0.0.1:');
     const modules = ['/usr/lib/nginx/modules/ndk_http_module.so', '/usr/lib/nginx/modules/ngx_http_lua_module.so'].map((m) => `load_module ${m};`).join('\n');
     fs.writeFileSync(`${dir}/nginx.conf`, `${modules}\n${conf}`);
     const log = `${dir}/out.log`;
@@ -228,8 +230,8 @@ describe('promotion keeps addresses and configuration', () => {
     expect(changed(dev11, dev12)).toEqual(['aws_route53_record.app_record']);
   });
 
-  test('12 -> 13 only adds', () => {
-    expect(changed(dev12, dev13)).toEqual([]);
+  test('12 -> 13 only adds, apart from the backend learning its metrics namespace (new task revision, PutMetricData grant)', () => {
+    expect(changed(dev12, dev13)).toEqual(['aws_ecs_task_definition.backend_service_task_definition', 'aws_iam_role_policy.backend_service_task_role_policy']);
   });
 
   test('13 -> 14 changes nothing in the first region', () => {
@@ -240,7 +242,9 @@ describe('promotion keeps addresses and configuration', () => {
     const kept = synthClassifyHub(keepingHost(prod));
     const removed = addresses(kept).filter((a) => !addresses(prod14).includes(a));
     expect(removed.length).toBeGreaterThan(10);
-    for (const a of removed) expect(a).toMatch(/\.(docker_host_|database_from_docker_host|database_ingress_from_docker_host)/);
+    // The host and the secrets only its PostgreSQL used (nothing else refers to them).
+    for (const a of removed) expect(a).toMatch(/\.(docker_host_|database_from_docker_host|database_ingress_from_docker_host|db_password_secret_|replication_password_secret_)/);
+    expect(removed).toEqual(expect.arrayContaining(['aws_secretsmanager_secret.db_password_secret_secret', 'aws_secretsmanager_secret.replication_password_secret_secret']));
     expect(addresses(prod14).filter((a) => !addresses(kept).includes(a))).toEqual([]);
   });
 });

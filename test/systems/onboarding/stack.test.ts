@@ -149,7 +149,7 @@ describe('LambdaFunction and Table modules', () => {
     let fn!: LambdaFunction;
     const json = JSON.parse(synthFixture((s) => (fn = new LambdaFunction(s, 'worker', { functionName: 'svc-worker', entry: FIXTURE, logRetentionDays: 30 })))) as Json;
     const f = json.resource.aws_lambda_function.worker_function;
-    expect(f).toMatchObject({ function_name: 'svc-worker', runtime: 'nodejs20.x', handler: 'index.handler', architectures: ['arm64'], memory_size: 256, timeout: 30, tracing_config: { mode: 'Active' } });
+    expect(f).toMatchObject({ function_name: 'svc-worker', runtime: 'nodejs22.x', handler: 'index.handler', architectures: ['arm64'], memory_size: 256, timeout: 30, tracing_config: { mode: 'Active' } });
     expect(f.filename).toBe(`assets/worker_code/${fn.bundle!.sha256Hex.slice(0, 32)}/lambda-function.zip`);
     expect(f.source_code_hash).toBe(fn.bundle!.sha256Base64);
     expect(f.logging_config).toEqual({ log_format: 'Text', log_group: '${aws_cloudwatch_log_group.worker_log_group.name}' });
@@ -349,11 +349,11 @@ describe('onboarding stack (dev)', () => {
     expect(r.aws_lambda_event_source_mapping.error_processor_validation_errors_queue_source).toMatchObject({ batch_size: 10, maximum_batching_window_in_seconds: 30, function_response_types: ['ReportBatchItemFailures'] });
   });
 
-  test('functions: Node 20, seed memory and timeouts, in the private subnets with lambda-sg, log groups with retention', () => {
+  test('functions: Node 22, seed memory and timeouts, in the private subnets with lambda-sg, log groups with retention', () => {
     const expected = { csv_parser: [512, 300], product_validator: [512, 300], error_processor: [256, 45] };
     for (const [id, [memory, timeout]] of Object.entries(expected)) {
       const fn = r.aws_lambda_function[`${id}_function`];
-      expect(fn).toMatchObject({ runtime: 'nodejs20.x', memory_size: memory, timeout, handler: 'index.handler', tracing_config: { mode: 'PassThrough' } });
+      expect(fn).toMatchObject({ runtime: 'nodejs22.x', memory_size: memory, timeout, handler: 'index.handler', tracing_config: { mode: 'PassThrough' } });
       expect(fn.vpc_config).toEqual({ subnet_ids: ['${aws_subnet.network_private_subnet_1.id}', '${aws_subnet.network_private_subnet_2.id}'], security_group_ids: ['${aws_security_group.lambda_security_group.id}'] });
       expect(r.aws_cloudwatch_log_group[`${id}_log_group`]).toMatchObject({ name: `/aws/lambda/${fn.function_name}`, retention_in_days: 14 });
     }
@@ -374,14 +374,15 @@ describe('onboarding stack (dev)', () => {
     const actions = (fn: string) => Object.fromEntries(policyOf(json, fn).filter((s) => !common.includes(s.Sid)).map((s) => [s.Sid, [s.Action, s.Resource]]));
     const secret = '${aws_db_instance.database_instance.master_user_secret[0].secret_arn}';
     const key = '${aws_kms_key.database_secret_key.arn}';
-    const credentials = { ReadDatabaseCredentials: ['secretsmanager:GetSecretValue', secret], DecryptDatabaseCredentials: ['kms:Decrypt', key] };
+    // database.masterSecret.grantReadValue: GetSecretValue only (the seed's), and kms:Decrypt of its CMK.
+    const credentials = { ReadValueDatabaseMasterSecret: ['secretsmanager:GetSecretValue', secret], ReadValueDatabaseMasterSecretKey: ['kms:Decrypt', key] };
     const idempotency = { DeleteItemGetItemPutItemUpdateItemIdempotency: [['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], '${aws_dynamodb_table.idempotency_table.arn}'] };
     expect(actions('csv_parser')).toEqual({
       SendAsyncFailuresToValidationErrorsDeadLetterQueue: ['sqs:SendMessage', '${aws_sqs_queue.validation_errors_dead_letter_queue.arn}'],
       ReadUploadsUploads: ['s3:GetObject', '${aws_s3_bucket.uploads_bucket.arn}/uploads/*'],
       BatchWriteItemUploadRecords: ['dynamodb:BatchWriteItem', '${aws_dynamodb_table.upload_records_table.arn}'],
       ...credentials,
-      SendValidationErrors: ['sqs:SendMessage', '${aws_sqs_queue.validation_errors_queue.arn}'],
+      SendMessageValidationErrors: ['sqs:SendMessage', '${aws_sqs_queue.validation_errors_queue.arn}'],
       ...idempotency,
     });
     expect(actions('product_validator')).toEqual({
@@ -389,7 +390,7 @@ describe('onboarding stack (dev)', () => {
       ListStreamsUploadRecordsUnscopable: ['dynamodb:ListStreams', '*'],
       SendStreamFailuresToValidationErrorsDeadLetterQueue: ['sqs:SendMessage', '${aws_sqs_queue.validation_errors_dead_letter_queue.arn}'],
       UpdateItemUploadRecords: ['dynamodb:UpdateItem', '${aws_dynamodb_table.upload_records_table.arn}'],
-      SendValidationErrors: ['sqs:SendMessage', '${aws_sqs_queue.validation_errors_queue.arn}'],
+      SendMessageValidationErrors: ['sqs:SendMessage', '${aws_sqs_queue.validation_errors_queue.arn}'],
       ...credentials,
     });
     expect(actions('error_processor')).toEqual({
@@ -459,9 +460,18 @@ describe('onboarding stack (dev)', () => {
       expect(rate).toMatchObject({ threshold: 10, comparison_operator: 'GreaterThanThreshold' });
       expect(rate.metric_query.find((q: any) => q.id === 'result').expression).toBe('100 * FILL(errors, 0) / invocations');
     }
-    expect(alarms.csv_parser_duration_alarm).toMatchObject({ metric_name: 'Duration', statistic: 'Maximum', threshold: 300000, comparison_operator: 'GreaterThanOrEqualToThreshold' });
-    expect(alarms.product_validator_duration_alarm.threshold).toBe(300000);
-    expect(alarms.error_processor_duration_alarm.threshold).toBe(45000);
+    // functionAlarms: the longest invocation of a minute at 80 % of the timeout (300 s -> 240 s, 45 s -> 36 s).
+    expect(alarms.csv_parser_duration_alarm).toMatchObject({ metric_name: 'Duration', statistic: 'Maximum', threshold: 240000, comparison_operator: 'GreaterThanOrEqualToThreshold' });
+    expect(alarms.product_validator_duration_alarm.threshold).toBe(240000);
+    expect(alarms.error_processor_duration_alarm.threshold).toBe(36000);
+    for (const id of ['csv_parser', 'product_validator', 'error_processor']) {
+      expect(alarms[`${id}_throttles_alarm`]).toMatchObject({ metric_name: 'Throttles', statistic: 'Sum', threshold: 0, comparison_operator: 'GreaterThanThreshold', period: 300 });
+    }
+    // Only the stream consumer has an iterator-age alarm: half its 6-hour record age, at most an hour.
+    expect(Object.keys(alarms).filter((k) => k.endsWith('_iterator_age_alarm'))).toEqual(['product_validator_iterator_age_alarm']);
+    expect(alarms.product_validator_iterator_age_alarm).toMatchObject({ metric_name: 'IteratorAge', statistic: 'Maximum', threshold: 3_600_000 });
+    // The functions' failure queue is the error queue's DLQ, alarmed once (below), not per function.
+    expect(Object.keys(alarms).filter((k) => k.includes('failure_queue'))).toEqual([]);
     expect(alarms.validation_errors_alarms_dead_letter_messages_alarm).toMatchObject({
       metric_name: 'ApproximateNumberOfMessagesVisible',
       dimensions: { QueueName: '${aws_sqs_queue.validation_errors_dead_letter_queue.name}' },

@@ -1,0 +1,3 @@
+import { createConsumerHandler } from './handler';
+
+export const handler = createConsumerHandler();

@@ -1,0 +1,3 @@
+import { createExporterHandler } from './handler';
+
+export const handler = createExporterHandler();

@@ -1,0 +1,3 @@
+import { createReplicatorHandler } from './handler';
+
+export const handler = createReplicatorHandler();

@@ -1,0 +1,12 @@
+/** Lambda entry point (bundled by the stack): API replay-event. Thin: the route logic is replayEventCore (core.ts). */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { lazy } from '../../lib/lazy';
+import { runApi } from '../shared/api';
+import { apiDepsFromEnv } from '../shared/runtime';
+import { replayEventCore } from './core';
+
+const deps = lazy(() => apiDepsFromEnv());
+
+export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  return runApi(event, async (req) => replayEventCore(req, await deps()));
+}
