@@ -37,6 +37,7 @@ export default {
     cidr: '10.40.0.0/16',
     notificationEmails: ['onboarding-dev@classifyhub.example.com'],
     opsEmails: ['oncall-dev@classifyhub.example.com'],
+    vendors: [{ id: 'VEND001', name: 'TechGear Supplies', email: 'uploads@techgear.example.com' }],
   },
   recall: {
     cidr: '10.44.0.0/16',

@@ -145,8 +145,8 @@ async function syntheticErrors(pool: Pool, uploadId: string, rows: number): Prom
   );
   await pool.query(
     `INSERT INTO validation_errors (upload_id, vendor_id, record_id, row_number, line_number, vendor_product_id, error_type, error_field, error_message, original_data)
-     SELECT $1, 'VEND001', 'REC_' || lpad(g::text, 5, '0'), g, g + 1, 'PROD' || lpad(g::text, 6, '0'), 'INVALID_PRICE', 'price',
-            'price must be >= 0.01, got -10.00', jsonb_build_object('sku', 'VEND001-SKU-' || lpad(g::text, 6, '0'))
+     SELECT $1, 'VEND001', 'REC_' || lpad(g::text, greatest(5, length(g::text)), '0'), g, g + 1, 'PROD' || lpad(g::text, greatest(6, length(g::text)), '0'),
+            'INVALID_PRICE', 'price', 'price must be >= 0.01, got -10.00', jsonb_build_object('sku', 'VEND001-SKU-' || lpad(g::text, greatest(6, length(g::text)), '0'))
        FROM generate_series(1, $2::int) g`,
     [uploadId, rows],
   );
@@ -227,9 +227,9 @@ async function main(): Promise<void> {
 
         process.stdout.write('parser… ');
         const parser = await stage({ ...common, dynamo, stage: 'parser', key, rows }, parserMiB);
-        process.stdout.write('validator… ');
+        process.stdout.write(`(${perS(rows, parser.ms)} rows/s, ${mb(parser.peak_rss_mb)} MB) validator… `);
         const validator = await validatorStage(pool, parser.upload_id!, rows, badEvery, validatorBatch);
-        process.stdout.write('report… ');
+        process.stdout.write(`(${perS(rows, validator.ms)} rows/s) report… `);
         await syntheticErrors(pool, 'UPLOAD_BENCH_REPORT', rows);
         const report = await stage({ ...common, dynamo, stage: 'report', key: `errors/VEND001/bench_${rows}_errors.csv`, uploadId: 'UPLOAD_BENCH_REPORT', rows }, reportMiB);
 

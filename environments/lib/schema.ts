@@ -123,6 +123,23 @@ export const onboardingSchema = z
     errorReportRetentionDays: z.number().int().min(1).max(3650).default(30),
     /** Days staging rows stay in UploadRecords before DynamoDB TTL removes them. */
     stagingRecordTtlDays: z.number().int().min(1).max(365).default(7),
+    /**
+     * Vendors of this environment (issue 14): each gets an e-mail subscription to the notification
+     * topic with a filter policy on its vendor_id, so it hears about its own uploads only.
+     */
+    vendors: z
+      .array(
+        z
+          .object({
+            /** vendors.vendor_id and the upload folder uploads/<id>/. */
+            id: z.string().regex(/^[A-Za-z0-9_-]{1,50}$/, { message: 'expected 1-50 letters, digits, "_" or "-" (it is the upload folder uploads/<id>/)' }),
+            name: z.string().min(1).max(200),
+            email: emailAddress,
+          })
+          .strict(),
+      )
+      .default([])
+      .refine((v) => new Set(v.map((x) => x.id)).size === v.length, { message: 'vendor ids must be unique' }),
   })
   .strict();
 

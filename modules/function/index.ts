@@ -223,6 +223,23 @@ export interface BucketLambdaTarget {
    * @default none - every key
    */
   readonly filterSuffix?: string;
+  /**
+   * Match `filterSuffix` in any letter case. S3 filters are case-sensitive, so the bucket gets one
+   * configuration per spelling (".csv", ".csV", … ".CSV": 2^letters of them, at most 8 letters).
+   * @default false
+   */
+  readonly ignoreSuffixCase?: boolean;
+}
+
+/** Every upper/lower-case spelling of a suffix (".csv" → 8 spellings), in a stable order. */
+export function suffixSpellings(suffix: string): string[] {
+  let out = [''];
+  for (const ch of suffix) {
+    const lower = ch.toLowerCase();
+    const upper = ch.toUpperCase();
+    out = lower === upper ? out.map((s) => s + ch) : out.flatMap((s) => [s + lower, s + upper]);
+  }
+  return out;
 }
 
 export interface BucketNotificationsProps {
@@ -528,6 +545,7 @@ export class BucketNotifications extends Construct {
       { field: 'bucketOwnerAccountId', valid: (x) => Token.isUnresolved(x.bucketOwnerAccountId) || /^\d{12}$/.test(x.bucketOwnerAccountId), expected: 'a 12-digit AWS account id' },
       { field: 'lambdaTargets', valid: (x) => x.lambdaTargets.length >= 1, expected: 'at least one function' },
       { field: 'lambdaTargets', valid: () => new Set(ids).size === ids.length, expected: 'each function once (give one function several event types instead)' },
+      { field: 'lambdaTargets', valid: (x) => x.lambdaTargets.every((t) => !t.ignoreSuffixCase || (!!t.filterSuffix && [...t.filterSuffix].filter((c) => c.toLowerCase() !== c.toUpperCase()).length <= 8)), expected: 'ignoreSuffixCase only with a filterSuffix of at most 8 letters' },
       { field: 'lambdaTargets', valid: (x) => x.lambdaTargets.every((t) => t.events.length >= 1 && t.events.every((e) => /^s3:[A-Za-z]+(:[A-Za-z*]+)?$/.test(e))), expected: "event types such as 's3:ObjectCreated:*'" },
     ]);
     const permissions = props.lambdaTargets.map((t) =>
@@ -541,13 +559,17 @@ export class BucketNotifications extends Construct {
     this.permissions = permissions;
     this.notification = new S3BucketNotification(this, 'notification', {
       bucket: props.bucket.bucket.id,
-      lambdaFunction: props.lambdaTargets.map((t) => ({
-        id: t.function.functionName,
-        lambdaFunctionArn: t.function.functionArn,
-        events: [...t.events],
-        filterPrefix: t.filterPrefix,
-        filterSuffix: t.filterSuffix,
-      })),
+      lambdaFunction: props.lambdaTargets.flatMap((t) =>
+        t.ignoreSuffixCase && t.filterSuffix
+          ? suffixSpellings(t.filterSuffix).map((suffix, i) => ({
+              id: i === 0 ? t.function.functionName : `${t.function.functionName}-${i}`,
+              lambdaFunctionArn: t.function.functionArn,
+              events: [...t.events],
+              filterPrefix: t.filterPrefix,
+              filterSuffix: suffix,
+            }))
+          : [{ id: t.function.functionName, lambdaFunctionArn: t.function.functionArn, events: [...t.events], filterPrefix: t.filterPrefix, filterSuffix: t.filterSuffix }],
+      ),
       // S3 sends a test event when the configuration is saved: the permissions must exist first.
       dependsOn: permissions,
     });

@@ -109,5 +109,5 @@ export const FUNCTION_ALARM_DEFAULTS = {
   /** Duration alarm threshold as a percentage of the function's timeout (Maximum statistic): well before a timeout kills the invocation. */
   maxDurationPercentOfTimeout: 80,
   /** Ceiling of the iterator-age threshold, seconds (the default is half the stream's maximumRecordAgeSeconds, at most this). */
-  maxIteratorAgeSeconds: 3600,
+  iteratorAgeCeilingSeconds: 3600,
 } as const;

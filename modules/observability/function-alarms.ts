@@ -61,9 +61,10 @@ export interface FunctionAlarmsProps extends AlarmSetProps {
 export function functionAlarms(scope: Construct, id: string, props: FunctionAlarmsProps): MetricAlarm[] {
   const fn = props.fn;
   const streamAges = fn.streamSources.map((s) => s.maximumRecordAgeSeconds).filter((a) => a > 0);
-  const defaultIteratorAge = Math.min(FUNCTION_ALARM_DEFAULTS.maxIteratorAgeSeconds, ...streamAges.map((a) => Math.floor(a / 2)));
+  const defaultIteratorAge = Math.min(FUNCTION_ALARM_DEFAULTS.iteratorAgeCeilingSeconds, ...streamAges.map((a) => Math.floor(a / 2)));
   const failureDefaults = [fn.asyncOnFailureQueue, ...fn.streamSources.map((s) => s.onFailureQueue)].filter((q): q is SqsQueue => q !== undefined);
-  const p = withDefaults({ ...FUNCTION_ALARM_DEFAULTS, maxIteratorAgeSeconds: defaultIteratorAge, failureQueues: [...new Set(failureDefaults)] as readonly SqsQueue[], displayName: fn.functionName }, props);
+  const { iteratorAgeCeilingSeconds: _ceiling, ...setDefaults } = FUNCTION_ALARM_DEFAULTS;
+  const p = withDefaults({ ...setDefaults, maxIteratorAgeSeconds: defaultIteratorAge, failureQueues: [...new Set(failureDefaults)] as readonly SqsQueue[], displayName: fn.functionName }, props);
   const view = { ...p, fn: fn.node.path, topic: p.topic.node.path, failureQueues: p.failureQueues.map((q) => q.node.path) };
   validateProps('functionAlarms', view, [
     { field: 'namePrefix', valid: (x) => x.namePrefix === undefined || /^[A-Za-z0-9_.-]{1,200}$/.test(x.namePrefix), expected: '1-200 characters of [A-Za-z0-9_.-]' },

@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { Aspects, IAspect, LocalBackend, TerraformOutput, TerraformProvider, TerraformResource } from 'cdktf';
+import { Aspects, IAspect, TerraformOutput, TerraformProvider, TerraformResource } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
@@ -81,7 +81,7 @@ export class IngestionStack extends ReadableStack {
   readonly secondary: Pipeline;
 
   constructor(scope: Construct, id: string, props: IngestionStackProps) {
-    super(scope, id);
+    super(scope, id, { environment: props.environment }); // declares the environment's S3 state backend
     const env = props.environment;
     const ing = env.ingestion;
     if (!ing || !env.systems.includes('ingestion')) {
@@ -95,7 +95,6 @@ export class IngestionStack extends ReadableStack {
     const code = (fn: IngestionFunctionName): FunctionCode => props.functionCode?.[fn] ?? { entry: lambdaEntry(fn) };
 
     Guardrails.apply(this, { tier: env.tier });
-    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     new AwsProvider(this, 'aws', { region: env.account.region, allowedAccountIds: [env.account.id], defaultTags });
     const region2Provider = new AwsProvider(this, 'aws_region2', { alias: 'region2', region: ing.region2.region, allowedAccountIds: [env.account.id], defaultTags });
     const region2 = new Construct(this, 'region2');

@@ -29,7 +29,7 @@ export interface OnboardingResources {
 
 /** An event source of a function. */
 export type OnboardingSource =
-  | { readonly kind: 's3'; readonly bucket: Bucket; readonly events: readonly string[]; readonly filterPrefix?: string; readonly filterSuffix?: string }
+  | { readonly kind: 's3'; readonly bucket: Bucket; readonly events: readonly string[]; readonly filterPrefix?: string; readonly filterSuffix?: string; readonly ignoreSuffixCase?: boolean }
   | { readonly kind: 'stream'; readonly table: Table; readonly options: DynamoDbStreamSourceOptions }
   | { readonly kind: 'queue'; readonly queue: Queue; readonly options: SqsSourceOptions };
 
@@ -64,8 +64,8 @@ export const ONBOARDING_FUNCTION_TABLE: readonly OnboardingFunctionSpec[] = [
       [LAMBDA_ENV.idempotencyTable]: r.idempotency.tableName,
       [LAMBDA_ENV.stagingTtlDays]: String(r.onboarding.stagingRecordTtlDays),
     }),
-    // Seed: "S3 Event Notification (ObjectCreated:*)" on uploads/*.csv.
-    sources: (r) => [{ kind: 's3', bucket: r.uploads, events: S.bucket.uploadEvents, filterPrefix: S.bucket.uploadsPrefix, filterSuffix: S.bucket.uploadSuffix }],
+    // Seed: "S3 Event Notification (ObjectCreated:*)" on uploads/*.csv; the suffix in any case (.csv, .CSV, …), as the code checks it.
+    sources: (r) => [{ kind: 's3', bucket: r.uploads, events: S.bucket.uploadEvents, filterPrefix: S.bucket.uploadsPrefix, filterSuffix: S.bucket.uploadSuffix, ignoreSuffixCase: true }],
     // S3 invokes csv-parser asynchronously: an event that fails every retry goes to the DLQ
     // (seed section 7: "Failed after retries? -> DLQ", reviewed by hand, alarmed).
     asyncOnFailureQueue: (r) => r.validationErrors.deadLetterQueue,
@@ -76,6 +76,8 @@ export const ONBOARDING_FUNCTION_TABLE: readonly OnboardingFunctionSpec[] = [
       r.uploadRecords.grantItemActions(role, ['dynamodb:BatchWriteItem']);
       r.database.masterSecret.grantReadValue(role);
       r.validationErrors.grant(role, 'sqs:SendMessage');
+      // A retry after a partial staging write checks which rows exist before writing (issue 14).
+      r.uploadRecords.grantItemActions(role, ['dynamodb:BatchGetItem']);
       r.idempotency.grantItemActions(role, idempotencyActions);
     },
   },

@@ -128,9 +128,18 @@ export class OnboardingStack extends ReadableStack {
     });
     // The vendors' notifications (seed: product-upload-notifications): encrypted with the AWS managed
     // key alias/aws/sns, so the error processor publishes with sns:Publish alone.
+    // Each vendor of the environment hears about its own uploads: a subscription filtered on the
+    // vendor_id message attribute the error processor sets (an address also in notificationEmails
+    // keeps its unfiltered subscription).
+    const allUploads = new Set(onboarding.notificationEmails.map((e) => e.toLowerCase()));
     const notifications = new Topic(this, 'upload_notifications', {
       topicName: names.notificationTopic,
-      emailSubscriptions: onboarding.notificationEmails,
+      emailSubscriptions: [
+        ...onboarding.notificationEmails,
+        ...onboarding.vendors
+          .filter((v) => !allUploads.has(v.email.toLowerCase()))
+          .map((v) => ({ address: v.email, filterPolicy: { vendor_id: [v.id] } })),
+      ],
     });
 
     // RDS PostgreSQL with its master credentials in Secrets Manager, encrypted with a CMK.
@@ -203,7 +212,7 @@ export class OnboardingStack extends ReadableStack {
       for (const source of spec.sources(resources)) {
         if (source.kind === 'stream') fn.addDynamoDbStreamSource(source.table, source.options);
         else if (source.kind === 'queue') fn.addSqsSource(source.queue, source.options);
-        else bucketTargets.push({ function: fn, events: source.events, filterPrefix: source.filterPrefix, filterSuffix: source.filterSuffix });
+        else bucketTargets.push({ function: fn, events: source.events, filterPrefix: source.filterPrefix, filterSuffix: source.filterSuffix, ignoreSuffixCase: source.ignoreSuffixCase });
       }
       spec.grants(fn.role, resources);
     }

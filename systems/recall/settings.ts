@@ -23,7 +23,7 @@ export const RECALL_SETTINGS = {
     maxOldestMessageAgeSeconds: { high: 60, medium: 300, low: 900 },
   },
   /** "high:medium:low" receive slots per polling round (lambdas/recall/notification-poller/scheduler.ts). */
-  priorityWeights: '6:3:1',
+  priorityWeights: '8:3:1',
   /** The poller sweeps the queues every minute; backend servers also invoke it right after enqueuing. */
   pollerSchedule: 'rate(1 minute)',
   ports: { web: 8080, backend: 8081 },

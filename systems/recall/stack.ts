@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { LocalBackend, TerraformOutput } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -74,7 +74,7 @@ export class RecallStack extends ReadableStack {
   readonly functions: Readonly<Record<RecallFunctionName, LambdaFunction>>;
 
   constructor(scope: Construct, id: string, props: RecallStackProps) {
-    super(scope, id);
+    super(scope, id, { environment: props.environment }); // declares the environment's S3 state backend
     const env = props.environment;
     const recall = env.recall;
     if (!recall || !env.systems.includes('recall')) {
@@ -88,7 +88,6 @@ export class RecallStack extends ReadableStack {
     const accountId = env.account.id;
 
     Guardrails.apply(this, { tier: env.tier });
-    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     new AwsProvider(this, 'aws', {
       region,
       allowedAccountIds: [accountId],

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { LocalBackend, TerraformOutput } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
@@ -53,7 +53,7 @@ export class WebhooksStack extends ReadableStack {
   readonly api: RestApi;
 
   constructor(scope: Construct, id: string, props: WebhooksStackProps) {
-    super(scope, id);
+    super(scope, id, { environment: props.environment }); // declares the environment's S3 state backend
     const env = props.environment;
     const section = env.webhooks;
     if (!section || !env.systems.includes('webhooks')) {
@@ -66,7 +66,6 @@ export class WebhooksStack extends ReadableStack {
     const defaultTags = [{ tags: { Project: 'webhooks', Environment: env.name, ManagedBy: 'cdktf', ...env.tags } }];
 
     Guardrails.apply(this, { tier: env.tier });
-    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     new AwsProvider(this, 'aws', { region: env.account.region, allowedAccountIds: [env.account.id], defaultTags });
 
     // Network: the functions run in private subnets of every zone; deliveries leave through the NAT gateways

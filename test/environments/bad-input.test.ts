@@ -13,6 +13,8 @@ import { AWS_REGION_TABLE, AWS_REGIONS, regionProblem, zoneProblem } from '../..
 import { cidrProblem } from '../../environments/lib/fields';
 import { compareRegionTable, providerBinaryIn } from '../../scripts/lib/regions';
 import { findProviderMirror } from '../../scripts/lib/terraform';
+import { synthInto } from '../../scripts/lib/synth';
+import { buildApp } from '../../main';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 let dir: string;
@@ -91,24 +93,30 @@ describe('broken environment files fail cleanly through the real command', () =>
     for (const p of expected) expect(result.stderr).toMatch(p);
     expect(fingerprint()).toBe(before);
     expect(fs.readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
-  });
+  }, 240_000);
 
-  test('an empty or missing environments folder is an error that leaves the output as it was', async () => {
+  test('an empty or missing environments folder is an error that leaves the output as it was', () => {
+    // In-process (spawning main.ts twice more costs a minute on a loaded machine): the same synthInto and
+    // buildApp that main.ts runs; the exit code path is the one the test above proves.
     const empty = path.join(dir, 'empty');
     fs.mkdirSync(empty);
     fs.writeFileSync(path.join(empty, 'README.md'), 'not an environment');
     const a = earlierOutput('out-empty');
     const b = earlierOutput('out-missing');
     const [beforeA, beforeB] = [a.fingerprint(), b.fingerprint()];
-
-    const [emptyRun, missingRun] = await Promise.all([synth(empty, a.outdir), synth(path.join(dir, 'no-such-folder'), b.outdir)]);
-
-    expect(emptyRun.status).toBe(1);
-    expect(emptyRun.stderr).toMatch(/empty: the environments folder \(CLASSIFYHUB_ENVIRONMENTS_DIR=".*empty"\) holds no environment file \(<name>\.ts, e\.g\. dev\.ts\); nothing was synthesized/);
-    expect(missingRun.status).toBe(1);
-    expect(missingRun.stderr).toMatch(/no-such-folder: no such environments folder \(CLASSIFYHUB_ENVIRONMENTS_DIR=".*no-such-folder"\)/);
+    const previous = process.env.CLASSIFYHUB_ENVIRONMENTS_DIR;
+    try {
+      process.env.CLASSIFYHUB_ENVIRONMENTS_DIR = empty;
+      expect(() => synthInto(a.outdir, buildApp)).toThrow(/empty: the environments folder \(CLASSIFYHUB_ENVIRONMENTS_DIR=".*empty"\) holds no environment file \(<name>\.ts, e\.g\. dev\.ts\); nothing was synthesized/);
+      process.env.CLASSIFYHUB_ENVIRONMENTS_DIR = path.join(dir, 'no-such-folder');
+      expect(() => synthInto(b.outdir, buildApp)).toThrow(/no-such-folder: no such environments folder \(CLASSIFYHUB_ENVIRONMENTS_DIR=".*no-such-folder"\)/);
+    } finally {
+      if (previous === undefined) delete process.env.CLASSIFYHUB_ENVIRONMENTS_DIR;
+      else process.env.CLASSIFYHUB_ENVIRONMENTS_DIR = previous;
+    }
     expect(a.fingerprint()).toBe(beforeA);
     expect(b.fingerprint()).toBe(beforeB);
+    expect(fs.readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 });
 

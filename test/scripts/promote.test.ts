@@ -5,7 +5,7 @@
  * - a fixture stack whose promotion changes a ForceNew attribute (an SQS
  *   queue's name), so Terraform must say "replace" and the check must refuse it;
  * - the real ClassifyHub promotion 11 → 12 of a copy of dev, through the CLI,
- *   whose answer is known: 126 additions, `app_record` changed in place,
+ *   whose answer is known: 142 additions, `app_record` changed in place,
  *   nothing replaced or destroyed.
  */
 import { spawnSync } from 'node:child_process';
@@ -418,7 +418,7 @@ describe('npm run promote on a copy of dev (11 → 12, real Terraform)', () => {
     const out = String(run.stdout);
     expect(run.status).toBe(0);
     expect(out).toContain('promote dev: 11-rate-limiting → 12-high-availability');
-    expect(out).toMatch(/classifyhub-dev: 126 to add, 1 to change\n {2}\(planned against a state simulated from the current stage \(63 resources, 1 round\)\)/);
+    expect(out).toMatch(/classifyhub-dev: 142 to add, 1 to change\n {2}\(planned against a state simulated from the current stage \(66 resources, 1 round\)\)/);
     expect(out).toContain('~ aws_route53_record.app_record  alias, geolocation_routing_policy, health_check_id, records, set_identifier, ttl');
     expect(out).toContain('+ aws_db_instance.database_instance');
     expect(out).not.toMatch(/^ {2}(replace|destroy) \(/m);

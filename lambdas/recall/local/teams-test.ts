@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import { postTeamsMessage } from '../teams-adapter/core';
-import { recallCard, teamsEnvelope, TEAMS_MAX_BYTES, payloadBytes, type TeamsMessage } from '../teams-adapter/card';
+import { CardTooLargeError, recallCard, teamsEnvelope, TEAMS_MAX_BYTES, payloadBytes, type TeamsMessage } from '../teams-adapter/card';
 import { validateAdaptiveCard } from './card-check';
 import { SAMPLE_EVENT } from './sample';
 
@@ -38,6 +38,7 @@ async function main(): Promise<number> {
   if (!url) throw new Error('usage: npm run recall:teams-test -- --url <https://...workflows URL> [--card <file.json>]');
   const message = messageFrom(value('card'));
   const bytes = payloadBytes(message);
+  if (bytes > TEAMS_MAX_BYTES) throw new CardTooLargeError(bytes);
   const problems = validateAdaptiveCard(message.attachments[0]?.content);
   if (problems.length) throw new Error(`the card is not a valid Adaptive Card: ${problems.join('; ')}`);
   console.log(`card: Adaptive Card ${String(message.attachments[0].content.version)}, ${bytes} bytes of ${TEAMS_MAX_BYTES} allowed; checked with the adaptivecards parser`);

@@ -23,7 +23,7 @@ export interface PollerDeps {
   readonly queues: PriorityQueueClient;
   readonly sender: NotificationSender;
   readonly idempotency: IdempotencyStore;
-  /** @default DEFAULT_WEIGHTS (6:3:1) */
+  /** @default DEFAULT_WEIGHTS (8:3:1) */
   readonly weights?: Weights;
   /** Sends in flight at once within a round. @default 10 */
   readonly concurrency?: number;

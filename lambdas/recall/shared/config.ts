@@ -24,7 +24,7 @@ export const ENV = {
   webhookSecretArn: 'WEBHOOK_SECRET_ARN',
   /** Queue receiving adapter deliveries refused for good (400/413/invalid event), with the reason. */
   adapterDlqUrl: 'ADAPTER_DLQ_URL',
-  /** Receive slots per polling round, "high:medium:low" (default 6:3:1). */
+  /** Receive slots per polling round, "high:medium:low" (default 8:3:1). */
   priorityWeights: 'PRIORITY_WEIGHTS',
 } as const;
 

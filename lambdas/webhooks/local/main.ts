@@ -1,7 +1,8 @@
 /**
  * `npm run local:webhooks -- [--port P] [--retry-schedule 1,2,4] [--allow 127.0.0.1,::1] [--timeout-ms 15000]
- * [--event-types a.b,c.d]`: starts local mode and prints one JSON line { api, token }; runs until stopped (Ctrl-C).
+ * [--event-types a.b,c.d|any]`: starts local mode and prints one JSON line { api, token }; runs until stopped (Ctrl-C).
  */
+import devEnvironment from '../../../environments/dev';
 import { parseSchedule } from '../shared/retry';
 import { startLocal, type LocalOptions } from './server';
 
@@ -34,13 +35,17 @@ function parseArgs(argv: readonly string[]): LocalOptions {
         o.timeoutMs = Number(v);
         break;
       }
-      case '--event-types':
-        o.eventTypes = need().split(',').map((s) => s.trim()).filter(Boolean);
+      case '--event-types': {
+        const v = need();
+        o.eventTypes = v === 'any' ? null : v.split(',').map((s) => s.trim()).filter(Boolean);
         break;
+      }
       default:
         throw new Error(`unknown option ${JSON.stringify(flag)}; expected --port, --retry-schedule, --allow, --timeout-ms or --event-types`);
     }
   }
+  // The event type catalog of dev (environments/dev.ts), unless --event-types says otherwise ("any": no catalog).
+  if (o.eventTypes === undefined) o.eventTypes = (devEnvironment as { webhooks?: { eventTypes?: string[] } }).webhooks?.eventTypes ?? null;
   return o;
 }
 
@@ -57,7 +62,7 @@ async function main(): Promise<void> {
   process.stderr.write(
     `local:webhooks: DynamoDB on dynalite (${system.dynamoEndpoint}); queue: in-process SQS stand-in (visibility, receive count, DLQ, delay); ` +
       `deliveries allowed to loopback/private addresses: ${(options.allowAddresses ?? ['127.0.0.1', '::1']).join(', ')} (local mode only). ` +
-      `DLQ: GET ${system.api}/_local/dlq, POST ${system.api}/_local/dlq/redrive. Ctrl-C stops.\n`,
+      `event types: ${options.eventTypes ? options.eventTypes.join(', ') : 'any'}. DLQ: GET ${system.api}/_local/dlq, POST ${system.api}/_local/dlq/redrive. Ctrl-C stops.\n`,
   );
   const stop = () => void system.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);

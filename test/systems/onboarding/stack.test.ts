@@ -298,10 +298,13 @@ describe('onboarding stack (dev)', () => {
     expect(r.aws_s3_bucket_lifecycle_configuration.uploads_lifecycle.rule.find((x: any) => x.id === 'expire-errors')).toEqual({ id: 'expire-errors', status: 'Enabled', filter: [{ prefix: 'errors/' }], expiration: [{ days: 30 }] });
   });
 
-  test('csv-parser runs on ObjectCreated under uploads/ with the .csv suffix', () => {
-    expect(r.aws_s3_bucket_notification.upload_events_notification.lambda_function).toEqual([
-      { id: 'onboarding-dev-csv-parser', events: ['s3:ObjectCreated:*'], filter_prefix: 'uploads/', filter_suffix: '.csv', lambda_function_arn: '${aws_lambda_function.csv_parser_function.arn}' },
-    ]);
+  test('csv-parser runs on ObjectCreated under uploads/ with the .csv suffix in any case (one configuration per spelling)', () => {
+    const configs = r.aws_s3_bucket_notification.upload_events_notification.lambda_function;
+    expect(configs.map((c: any) => c.filter_suffix)).toEqual(['.csv', '.csV', '.cSv', '.cSV', '.Csv', '.CsV', '.CSv', '.CSV']);
+    expect(configs.map((c: any) => c.id)).toEqual(['onboarding-dev-csv-parser', ...[1, 2, 3, 4, 5, 6, 7].map((i) => `onboarding-dev-csv-parser-${i}`)]);
+    for (const c of configs) {
+      expect(c).toMatchObject({ events: ['s3:ObjectCreated:*'], filter_prefix: 'uploads/', lambda_function_arn: '${aws_lambda_function.csv_parser_function.arn}' });
+    }
     expect(r.aws_lambda_permission.upload_events_csv_parser_permission).toMatchObject({ source_account: '111111111111', source_arn: '${aws_s3_bucket.uploads_bucket.arn}' });
     // S3 events that fail every retry land in the DLQ (seed: "Failed after retries? -> DLQ").
     expect(r.aws_lambda_function_event_invoke_config.csv_parser_async_invoke_config).toMatchObject({
@@ -327,10 +330,10 @@ describe('onboarding stack (dev)', () => {
     expect(r.aws_dynamodb_table.upload_records_table.lifecycle).toBeUndefined();
   });
 
-  test('product-validator on the stream: batch 100, bisect, partial batch responses, DLQ on failure, record age, INSERT only', () => {
+  test('product-validator on the stream: batch 1000 (issue 14), bisect, partial batch responses, DLQ on failure, record age, INSERT only', () => {
     expect(r.aws_lambda_event_source_mapping.product_validator_upload_records_stream_source).toMatchObject({
       event_source_arn: '${aws_dynamodb_table.upload_records_table.stream_arn}',
-      batch_size: 100,
+      batch_size: 1000,
       bisect_batch_on_function_error: true,
       function_response_types: ['ReportBatchItemFailures'],
       destination_config: { on_failure: { destination_arn: '${aws_sqs_queue.validation_errors_dead_letter_queue.arn}' } },
@@ -383,6 +386,8 @@ describe('onboarding stack (dev)', () => {
       BatchWriteItemUploadRecords: ['dynamodb:BatchWriteItem', '${aws_dynamodb_table.upload_records_table.arn}'],
       ...credentials,
       SendMessageValidationErrors: ['sqs:SendMessage', '${aws_sqs_queue.validation_errors_queue.arn}'],
+      // A retry after a partial staging write reads which rows exist (issue 14).
+      BatchGetItemUploadRecords: ['dynamodb:BatchGetItem', '${aws_dynamodb_table.upload_records_table.arn}'],
       ...idempotency,
     });
     expect(actions('product_validator')).toEqual({
@@ -450,7 +455,11 @@ describe('onboarding stack (dev)', () => {
   test('SNS: upload notifications to the environment\'s addresses; alarms to the ops topic', () => {
     expect(r.aws_sns_topic.upload_notifications_topic).toMatchObject({ name: 'onboarding-dev-product-upload-notifications', kms_master_key_id: 'alias/aws/sns' });
     const subscriptions = Object.values(r.aws_sns_topic_subscription);
-    expect(subscriptions.filter((x: any) => x.topic_arn === '${aws_sns_topic.upload_notifications_topic.arn}').map((x: any) => x.endpoint)).toEqual(['onboarding-dev@classifyhub.example.com']);
+    const uploadSubs = subscriptions.filter((x: any) => x.topic_arn === '${aws_sns_topic.upload_notifications_topic.arn}');
+    expect(uploadSubs.map((x: any) => x.endpoint)).toEqual(['onboarding-dev@classifyhub.example.com', 'uploads@techgear.example.com']);
+    // Support hears about every upload; each vendor of the environment only about its own (filter on vendor_id).
+    expect((uploadSubs[0] as any).filter_policy).toBeUndefined();
+    expect(JSON.parse((uploadSubs[1] as any).filter_policy)).toEqual({ vendor_id: ['VEND001'] });
     expect(subscriptions.filter((x: any) => x.topic_arn === '${aws_sns_topic.ops_topic_topic.arn}').map((x: any) => x.endpoint)).toEqual(['oncall-dev@classifyhub.example.com']);
 
     const alarms = r.aws_cloudwatch_metric_alarm;

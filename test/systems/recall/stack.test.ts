@@ -147,7 +147,7 @@ describe('sections 7-8: the poller and the adapters', () => {
     const fn = r(devJson, 'aws_lambda_function').notification_poller_function;
     expect(fn.runtime).toBe('nodejs22.x');
     expect(Object.keys(fn.environment.variables)).toEqual(expect.arrayContaining(['HIGH_QUEUE_URL', 'MEDIUM_QUEUE_URL', 'LOW_QUEUE_URL', 'HIGH_DLQ_URL', 'IDEMPOTENCY_TABLE', 'SENDER_EMAIL', 'SMS_TOPIC_ARN', 'PRIORITY_WEIGHTS']));
-    expect(fn.environment.variables.PRIORITY_WEIGHTS).toBe('6:3:1');
+    expect(fn.environment.variables.PRIORITY_WEIGHTS).toBe('8:3:1');
     const actions = policyOf(devJson, 'notification_poller_role_policy').Statement.flatMap((s: any) => [].concat(s.Action));
     expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'ses:SendEmail', 'sns:Publish', 'dynamodb:PutItem']));
   });

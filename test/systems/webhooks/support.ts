@@ -14,7 +14,8 @@ export const WEBHOOKS_SECTION = {
 /** dev with the webhooks section replaced (or added). */
 export function devWith(section: Record<string, unknown> = WEBHOOKS_SECTION): Environment {
   const input = devInput as EnvironmentInput & { webhooks?: unknown };
-  const systems = input.systems.includes('webhooks') ? input.systems : [...input.systems, 'webhooks'];
+  const listed = input.systems ?? [];
+  const systems = listed.includes('webhooks') ? listed : [...listed, 'webhooks'];
   return validateEnvironment({ ...input, systems, webhooks: section }, 'environments/dev.ts');
 }
 
