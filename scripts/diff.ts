@@ -1,9 +1,12 @@
 /**
- * `npm run diff -- [--base <git-ref>] [--out <file>]`: synthesizes the base
+ * `npm run diff -- [--base <git-ref>] [--out <file>] [--cost] [--cost-out <file>]`: synthesizes the base
  * commit (default `HEAD`) and the working tree, and prints per stack the
  * resources added, removed and changed, with the changed attribute paths, as
- * Markdown (stdout, or `--out`). Progress goes to stderr, so the Markdown can
- * be piped into a pull-request comment.
+ * Markdown (stdout, or `--out`). Progress goes to stdout with `--out`, else to
+ * stderr, so the Markdown on stdout can be piped into a pull-request comment.
+ *
+ * `--cost` appends the monthly cost change per environment (scripts/lib/cost, same prices and usage
+ * assumptions on both sides); `--cost-out` writes that section to its own file (the PR comment's cost part).
  *
  * The base is exported with `git archive` into a temp folder (the repository's
  * .git and worktrees are not touched) and uses this checkout's node_modules.
@@ -16,15 +19,19 @@ import * as path from 'node:path';
 import { $ } from 'zx';
 import { diffOutdirs, formatMarkdown } from './lib/diff';
 import { synthApp } from './lib/synth-app';
+import { costDelta, environmentOf, estimateOutdir, renderCostSection } from './lib/cost';
+import { environmentNames } from '../environments/lib/load';
 
 const REPO = path.resolve(__dirname, '..');
-const USAGE = 'usage: npm run diff -- [--base <git-ref>] [--out <file>]';
+const USAGE = 'usage: npm run diff -- [--base <git-ref>] [--out <file>] [--cost] [--cost-out <file>]';
 
 class UsageError extends Error {}
 
 interface Args {
   base: string;
   out?: string;
+  cost?: boolean;
+  costOut?: string;
 }
 
 export function parseArgs(argv: string[]): Args {
@@ -39,6 +46,8 @@ export function parseArgs(argv: string[]): Args {
     };
     if (flag === '--base') args.base = value();
     else if (flag === '--out') args.out = value();
+    else if (flag === '--cost' && inline === undefined) args.cost = true;
+    else if (flag === '--cost-out') args.costOut = value();
     else if (flag === '--help' || flag === '-h') throw new UsageError(USAGE);
     else throw new UsageError(`unexpected argument ${arg}\n${USAGE}`);
   }
@@ -57,18 +66,20 @@ async function resolveCommit(ref: string): Promise<string> {
 async function main(): Promise<void> {
   const started = Date.now();
   const args = parseArgs(process.argv.slice(2));
+  // Progress goes to stdout when the Markdown goes to a file; to stderr only when stdout carries the Markdown.
+  const progress = args.out ? process.stdout : process.stderr;
   const commit = await resolveCommit(args.base);
   const short = commit.slice(0, 7);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'classifyhub-diff-'));
   try {
     const baseSrc = path.join(work, 'base-src');
     fs.mkdirSync(baseSrc);
-    process.stderr.write(`export ${args.base} (${short})… `);
+    progress.write(`export ${args.base} (${short})… `);
     const archive = path.join(work, 'base.tar');
     await $({ cwd: REPO, quiet: true })`git archive --format=tar -o ${archive} ${commit}`;
     await $({ quiet: true })`tar -xf ${archive} -C ${baseSrc}`;
     fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(baseSrc, 'node_modules'));
-    process.stderr.write('synth base and working tree… ');
+    progress.write('synth base and working tree… ');
     const synthStarted = Date.now();
     const tsx = path.join(REPO, 'node_modules', '.bin', 'tsx');
     const [baseOut, headOut] = await Promise.all([
@@ -79,18 +90,25 @@ async function main(): Promise<void> {
         throw new Error(`synth of the working tree failed:\n${error.message}`);
       }),
     ]);
-    process.stderr.write(`(${seconds(synthStarted)})\n`);
+    progress.write(`(${seconds(synthStarted)})\n`);
     const diffs = diffOutdirs(baseOut, headOut);
     const head = process.env.CLASSIFYHUB_ENVIRONMENTS_DIR ? `working tree (environments from ${process.env.CLASSIFYHUB_ENVIRONMENTS_DIR})` : 'working tree';
-    const markdown = formatMarkdown(diffs, { base: `\`${args.base}\` (${short})`, head });
+    let markdown = formatMarkdown(diffs, { base: `\`${args.base}\` (${short})`, head });
+    if (args.cost || args.costOut) {
+      const environments = environmentNames();
+      const deltas = costDelta(estimateOutdir(baseOut, { environments }), estimateOutdir(headOut, { environments }));
+      const section = renderCostSection(deltas, (stack) => environmentOf(stack, environments));
+      if (args.costOut) fs.writeFileSync(args.costOut, section);
+      if (args.cost) markdown = `${markdown.trimEnd()}\n\n### Monthly cost\n\n${section}`;
+    }
     if (args.out) {
       fs.writeFileSync(args.out, markdown);
-      process.stderr.write(`wrote ${args.out}\n`);
+      progress.write(`wrote ${args.out}\n`);
     } else {
       process.stdout.write(markdown);
     }
     const changed = diffs.filter((d) => d.status !== 'unchanged').length;
-    process.stderr.write(`${changed} of ${diffs.length} stacks changed (${seconds(started)})\n`);
+    progress.write(`${changed} of ${diffs.length} stacks changed (${seconds(started)})\n`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/pr-comment.ts --digests <dir> [--promotion <file>] [--diff <file>] [--run-url <url>] [--sha <sha>] --out <file>`
+ * `npx tsx scripts/pr-comment.ts --digests <dir> [--promotion <file>] [--diff <file>] [--cost <file>] [--run-url <url>] [--sha <sha>] --out <file>`
  *
  * Writes the body of plan.yml's sticky pull-request comment (scripts/lib/pr-comment.ts) from the plan
  * digests of every planned stack (`*.json` files written by `npm run plan -- --digest`, searched
@@ -13,7 +13,7 @@ import { readJsonFile } from './lib/json-file';
 import type { StackDigest } from './lib/plan-summary';
 import { renderPrComment } from './lib/pr-comment';
 
-const USAGE = 'usage: npx tsx scripts/pr-comment.ts --digests <dir> [--promotion <file>] [--diff <file>] [--run-url <url>] [--sha <sha>] --out <file>';
+const USAGE = 'usage: npx tsx scripts/pr-comment.ts --digests <dir> [--promotion <file>] [--diff <file>] [--cost <file>] [--run-url <url>] [--sha <sha>] --out <file>';
 
 function jsonFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -23,7 +23,7 @@ function jsonFiles(dir: string): string[] {
 const optionalText = (file: string | undefined) => (file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined);
 
 function main(): void {
-  const args = parseArgv(process.argv.slice(2), { flags: [], valued: ['--digests', '--promotion', '--diff', '--run-url', '--sha', '--out'] }, USAGE);
+  const args = parseArgv(process.argv.slice(2), { flags: [], valued: ['--digests', '--promotion', '--diff', '--cost', '--run-url', '--sha', '--out'] }, USAGE);
   const out = args.value('--out');
   if (!out) throw new Error(`--out is required\n${USAGE}`);
   const files = args.all('--digests').flatMap(jsonFiles);
@@ -40,6 +40,7 @@ function main(): void {
     offline,
     promotion: optionalText(args.value('--promotion')),
     synthDiff: optionalText(args.value('--diff')),
+    cost: optionalText(args.value('--cost')),
     runUrl: args.value('--run-url'),
     sha: args.value('--sha'),
   });

@@ -16,14 +16,19 @@ export const AUTOSCALING_DEFAULTS = {
   rootDeviceName: '/dev/xvda',
   /** Outbound HTTPS to anywhere (ECR, SSM, AWS APIs through the NAT gateway / endpoints). */
   allowHttpsEgress: true,
+  /**
+   * Instance metadata hops: 1, so containers on a Docker bridge network cannot reach the instance's
+   * credentials. 2 only when a container must act as the instance role.
+   */
+  metadataHopLimit: 1,
   /** Session Manager instead of SSH: no key pair, no port 22. */
   managedPolicyArns: ['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'] as readonly string[],
 } as const;
 
 /** Fixed settings (not props). */
 export const AUTOSCALING_SETTINGS = {
-  /** IMDSv2 only; one hop, so containers on the host cannot reach the instance's credentials. */
-  metadata: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1, instanceMetadataTags: 'disabled' },
+  /** IMDSv2 only (the hop limit is the prop `metadataHopLimit`, default 1). */
+  metadata: { httpEndpoint: 'enabled', httpTokens: 'required', instanceMetadataTags: 'disabled' },
   /** Group metrics published every minute (the health alarms read GroupInServiceInstances). */
   enabledMetrics: ['GroupMinSize', 'GroupMaxSize', 'GroupDesiredCapacity', 'GroupInServiceInstances', 'GroupPendingInstances', 'GroupTerminatingInstances', 'GroupTotalInstances'],
   metricsGranularity: '1Minute',

@@ -3,14 +3,16 @@ import { Fn, Lazy, Token } from 'cdktf';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
-import { validateProps, withDefaults } from '../core/props';
+import { LOG_RETENTION_DAYS, validateProps, withDefaults } from '../core/props';
 import { nameTags } from '../core/tags';
+import { grantStatement } from '../iam/grant';
 import { ServiceRole } from '../iam/role';
 import { AUTOSCALING_DEFAULTS, AUTOSCALING_SETTINGS } from './defaults';
 
@@ -29,7 +31,7 @@ export interface AutoScalingGroupProps {
   readonly instanceType: string;
   /** Fewest instances (>= 1). */
   readonly minSize: number;
-  /** Most instances (>= minSize). */
+  /** Most instances (>= minSize). Equal to minSize: a fixed-size group (e.g. exactly one instance, replaced when unhealthy) without a scaling policy. */
   readonly maxSize: number;
   /**
    * Shell script run at first boot (plain text; the module base64-encodes it). A change creates a
@@ -49,7 +51,7 @@ export interface AutoScalingGroupProps {
    */
   readonly healthCheckGracePeriodSeconds?: number;
   /**
-   * Target tracking: keep the group's average CPU at this percentage (1-100).
+   * Target tracking: keep the group's average CPU at this percentage (1-100). Only when maxSize > minSize.
    * @default 50
    */
   readonly targetCpuPercent?: number;
@@ -84,6 +86,19 @@ export interface AutoScalingGroupProps {
    */
   readonly allowHttpsEgress?: boolean;
   /**
+   * Hop limit of the instance metadata service (IMDSv2 either way). 1: containers on a Docker bridge
+   * network cannot reach the instance's credentials. 2: they can; only for a container that must act
+   * as the instance role (e.g. write to S3 with it).
+   * @default 1
+   */
+  readonly metadataHopLimit?: 1 | 2;
+  /**
+   * Retention (days, a value CloudWatch Logs accepts) of a log group `/ec2/<namePrefix>` for the
+   * instances' containers (Docker awslogs driver); the instance role may write to it.
+   * @default none - no log group
+   */
+  readonly logRetentionDays?: number;
+  /**
    * AWS-managed policies attached to the instance role.
    * @default ['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'] (Session Manager, no SSH)
    */
@@ -98,8 +113,9 @@ const NAME = /^[a-z0-9]([a-z0-9-]{0,48}[a-z0-9])?$/;
  * public IP, no key pair (Session Manager); an instance role (`role`, for other modules' grants)
  * and a security group with no ingress (load balancers add theirs) and HTTPS egress; a rolling
  * instance refresh (minimum healthy 50 %, warm-up, auto-rollback) whenever the launch template
- * changes (new AMI, new image tag in the user data); target tracking on average CPU; group
- * metrics every minute. `desired_capacity` is left to the scaling policy after creation.
+ * changes (new AMI, new image tag in the user data); target tracking on average CPU (unless
+ * minSize = maxSize); group metrics every minute; optionally a log group `/ec2/<namePrefix>` the
+ * instances may write to. `desired_capacity` is left to the scaling policy after creation.
  */
 export class AutoScalingGroup extends Construct {
   readonly launchTemplate: LaunchTemplate;
@@ -107,7 +123,10 @@ export class AutoScalingGroup extends Construct {
   readonly securityGroup: SecurityGroup;
   readonly role: ServiceRole;
   readonly instanceProfile: IamInstanceProfile;
-  readonly scalingPolicy: AutoscalingPolicy;
+  /** Target tracking on average CPU; undefined for a fixed-size group (minSize = maxSize). */
+  readonly scalingPolicy?: AutoscalingPolicy;
+  /** `/ec2/<namePrefix>`, when `logRetentionDays` is set. */
+  readonly logGroup?: CloudwatchLogGroup;
   readonly groupName: string;
   readonly minSize: number;
   private readonly targetGroupList: LbTargetGroup[] = [];
@@ -129,6 +148,8 @@ export class AutoScalingGroup extends Construct {
       { field: 'refreshMinHealthyPercent', valid: (x) => whole(x.refreshMinHealthyPercent, 0, 100), expected: 'a whole number from 0 to 100' },
       { field: 'instanceWarmupSeconds', valid: (x) => whole(x.instanceWarmupSeconds, 0, 3600), expected: 'a whole number from 0 to 3600' },
       { field: 'rootVolumeGiB', valid: (x) => whole(x.rootVolumeGiB, 8, 16384), expected: 'a whole number of GiB from 8 to 16384' },
+      { field: 'metadataHopLimit', valid: (x) => x.metadataHopLimit === 1 || x.metadataHopLimit === 2, expected: '1 or 2' },
+      { field: 'logRetentionDays', valid: (x) => x.logRetentionDays === undefined || (LOG_RETENTION_DAYS as readonly number[]).includes(x.logRetentionDays), expected: `one of ${LOG_RETENTION_DAYS.join(', ')}` },
       { field: 'userData', valid: (x) => x.userData === undefined || Buffer.byteLength(x.userData) <= 12_000, expected: 'at most 12000 bytes (16 KB once base64-encoded)' },
     ]);
     this.groupName = p.namePrefix;
@@ -156,6 +177,11 @@ export class AutoScalingGroup extends Construct {
       description: `Instances of the Auto Scaling group ${p.namePrefix}`,
       managedPolicyArns: p.managedPolicyArns,
     });
+    if (p.logRetentionDays !== undefined) {
+      const logGroupName = `/ec2/${p.namePrefix}`;
+      this.logGroup = new CloudwatchLogGroup(this, 'log_group', { name: logGroupName, retentionInDays: p.logRetentionDays, tags: nameTags(logGroupName) });
+      grantStatement(this.role, { verb: 'WriteLogs', resource: this.logGroup, actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${this.logGroup.arn}:*`] });
+    }
     this.instanceProfile = new IamInstanceProfile(this, 'instance_profile', { name: `${p.namePrefix}-instance`, role: this.role.roleName });
 
     this.launchTemplate = new LaunchTemplate(this, 'launch_template', {
@@ -167,7 +193,12 @@ export class AutoScalingGroup extends Construct {
       iamInstanceProfile: { arn: this.instanceProfile.arn },
       vpcSecurityGroupIds: [this.securityGroup.id],
       userData: p.userData !== undefined ? Fn.base64encode(p.userData) : undefined,
-      metadataOptions: { ...AUTOSCALING_SETTINGS.metadata },
+      metadataOptions: {
+        httpEndpoint: AUTOSCALING_SETTINGS.metadata.httpEndpoint,
+        httpTokens: AUTOSCALING_SETTINGS.metadata.httpTokens,
+        httpPutResponseHopLimit: p.metadataHopLimit,
+        instanceMetadataTags: AUTOSCALING_SETTINGS.metadata.instanceMetadataTags,
+      },
       monitoring: { enabled: true },
       ebsOptimized: 'true',
       blockDeviceMappings: [{ deviceName: p.rootDeviceName, ebs: { volumeSize: p.rootVolumeGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } }],
@@ -208,6 +239,7 @@ export class AutoScalingGroup extends Construct {
       lifecycle: { ignoreChanges: ['desired_capacity'] },
     });
 
+    if (p.maxSize === p.minSize) return; // fixed size: nothing to scale
     this.scalingPolicy = new AutoscalingPolicy(this, 'cpu_target_tracking', {
       name: `${p.namePrefix}-cpu-${p.targetCpuPercent}`,
       autoscalingGroupName: this.group.name,

@@ -32,7 +32,7 @@ export interface DeliveryStreamProps {
   readonly compression?: 'GZIP' | 'UNCOMPRESSED' | 'Snappy' | 'ZIP' | 'HADOOP_SNAPPY';
   /** Key prefix (Firehose expressions allowed). @default 'records/!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/!{timestamp:HH}/' */
   readonly prefix?: string;
-  /** @default 'errors/!{firehose:error-output-type}/...' */
+  /** Key prefix of records Firehose could not deliver. @default 'errors/!{firehose:error-output-type}/!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/' */
   readonly errorOutputPrefix?: string;
 }
 

@@ -171,18 +171,44 @@ export function newestImage(images: readonly Image[]): Image | undefined {
 const AMI_PIN = /(\bamiId\s*:\s*)(['"`])(ami-[0-9a-f]{8,17})\2/g;
 
 /**
- * Replaces the `amiId: '<ami>'` value in an environment file's text, touching nothing else. Throws naming
- * the file when the pin is not there exactly once or differs from `expected` (the loaded value).
+ * The text range of a top-level section `<key>: { ... }` of an environment file (braces counted; strings
+ * and comments skipped), so an edit of one system's pin cannot touch another system's (recall and ingestion pin AMIs too).
+ */
+function sectionRange(text: string, key: string): [number, number] | undefined {
+  const start = new RegExp(`^\\s*${key}\\s*:\\s*\\{`, 'm').exec(text);
+  if (!start) return undefined;
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = start.index + start[0].length - 1; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '/' && text[i + 1] === '/') i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
+    else if (c === '/' && text[i + 1] === '*') i = text.indexOf('*/', i + 2) === -1 ? text.length : text.indexOf('*/', i + 2) + 1;
+    else if (c === "'" || c === '"' || c === '`') quote = c;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return [start.index, i + 1];
+  }
+  return undefined;
+}
+
+/**
+ * Replaces the `amiId: '<ami>'` value of the file's `classifyhub` section, touching nothing else. Throws
+ * naming the file when the pin is not there exactly once or differs from `expected` (the loaded value).
  */
 export function updateAmiPin(text: string, file: string, expected: string, amiId: string): string {
-  const matches = [...text.matchAll(AMI_PIN)];
+  const [from, to] = sectionRange(text, 'classifyhub') ?? [0, 0];
+  const section = text.slice(from, to);
+  const matches = [...section.matchAll(AMI_PIN)];
   if (matches.length !== 1) {
-    throw new Error(`${file}: expected exactly one "amiId: 'ami-…'" literal to update, found ${matches.length}; update classifyhub.amiId by hand to ${amiId}`);
+    throw new Error(`${file}: expected exactly one "amiId: 'ami-…'" literal in the classifyhub section to update, found ${matches.length}; update classifyhub.amiId by hand to ${amiId}`);
   }
   if (matches[0][3] !== expected) {
     throw new Error(`${file}: the amiId literal is ${matches[0][3]} but the loaded environment says ${expected}; update classifyhub.amiId by hand to ${amiId}`);
   }
-  return text.replace(AMI_PIN, (_, prefix: string, quote: string) => `${prefix}${quote}${amiId}${quote}`);
+  const updated = section.replace(AMI_PIN, (_, prefix: string, quote: string) => `${prefix}${quote}${amiId}${quote}`);
+  return text.slice(0, from) + updated + text.slice(to);
 }
 
 /**

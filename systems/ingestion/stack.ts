@@ -2,7 +2,6 @@ import { Construct, IConstruct } from 'constructs';
 import { Aspects, IAspect, TerraformOutput, TerraformProvider, TerraformResource } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { LbTargetGroupAttachment } from '@cdktf/provider-aws/lib/lb-target-group-attachment';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -13,7 +12,7 @@ import { ReadableStack } from '../../modules/core/stack';
 import { nameTags } from '../../modules/core/tags';
 import { escapeTerraformTemplate } from '../../modules/core/template';
 import { Guardrails } from '../../modules/guardrails';
-import { renderPolicy } from '../../modules/iam/policy';
+import { customerManagedKey } from '../../modules/kms';
 import { ServiceRole } from '../../modules/iam/role';
 import { Network } from '../../modules/network';
 import { cidrSubnet } from '../../modules/network/cidr';
@@ -25,7 +24,7 @@ import { KinesisStream, streamAlarms } from '../../modules/stream';
 import { DeliveryStream } from '../../modules/delivery-stream';
 import { ContainerRepository } from '../../modules/container-registry';
 import { Cluster, FargateService } from '../../modules/service';
-import { InstanceGroup } from '../../modules/instance-group';
+import { AutoScalingGroup } from '../../modules/autoscaling';
 import { LoadBalancer } from '../../modules/load-balancer';
 import { WebAcl } from '../../modules/waf';
 import { RestApi } from '../../modules/api-gateway';
@@ -104,14 +103,13 @@ export class IngestionStack extends ReadableStack {
     const pipeline = (scope: Construct, isRegion2: boolean): Pipeline => {
       const n = isRegion2 ? names.region2 : names.primary;
       const region = isRegion2 ? ing.region2.region : env.account.region;
-      const key = new KmsKey(scope, 'key', {
+      // aws_kms_key.key / aws_kms_alias.key_alias (Name tag: the alias without "alias/", i.e. n.prefix).
+      const { key } = customerManagedKey(scope, 'key', {
         description: `Encrypts the ingestion stream${isRegion2 ? ' R1' : ''} and the records Firehose writes (${n.prefix})`,
-        enableKeyRotation: true,
-        deletionWindowInDays: profile.keyDeletionWindowDays,
-        policy: renderPolicy([{ sid: 'EnableAccountAdministration', principals: { AWS: `arn:aws:iam::${env.account.id}:root` }, actions: ['kms:*'], resources: ['*'] }]),
-        tags: nameTags(n.prefix),
+        aliasName: n.keyAlias,
+        accountId: env.account.id,
+        deletionWindowDays: profile.keyDeletionWindowDays,
       });
-      new KmsAlias(scope, 'key_alias', { name: n.keyAlias, targetKeyId: key.keyId });
       const stream = new KinesisStream(scope, 'stream', {
         streamName: n.stream,
         mode: tier.streamMode,
@@ -344,12 +342,18 @@ export class IngestionStack extends ReadableStack {
     const apiTarget = loadBalancer.addTarget('api', { port: 443, protocol: 'HTTPS', healthCheckPath: '/', healthCheckMatcher: '200-403', targetSecurityGroup: endpointSecurityGroup, default: true });
     endpointAddresses.forEach((ip, i) => new LbTargetGroupAttachment(this, `api_target_${i + 1}`, { targetGroupArn: apiTarget.arn, targetId: ip, port: 443 }));
 
-    const workerGroup = new InstanceGroup(this, 'ec2_reports', {
+    // One instance (fixed size: no scaling policy), replaced when the ALB's health check fails; its container writes
+    // S1 with the instance role, so IMDSv2 allows the Docker bridge's extra hop.
+    const workerGroup = new AutoScalingGroup(this, 'ec2_reports', {
       namePrefix: names.instanceGroup,
       vpc: network.vpc,
       subnets: network.privateSubnets,
       amiId: ing.amiId,
       instanceType: tier.workerInstanceType,
+      minSize: 1,
+      maxSize: 1,
+      rootVolumeGiB: 30,
+      metadataHopLimit: 2,
       userData: renderWorkerUserData({ region: env.account.region, registry: repository.repositoryUrl.split('/')[0], image, port: S.worker.port, logGroup: `/ec2/${names.instanceGroup}`, exportBucket: names.exportBucket }),
       logRetentionDays: profile.logRetentionDays,
     });
@@ -362,8 +366,7 @@ export class IngestionStack extends ReadableStack {
       priority: 10,
       default: false,
     });
-    workerGroup.group.targetGroupArns = [reportsTarget.arn];
-    workerGroup.group.healthCheckType = 'ELB';
+    workerGroup.addTargetGroup(reportsTarget);
     repository.grantPull(workerGroup.role);
     exports.grantPutObjects(workerGroup.role, 'reports/');
     exports.grantReadObjects(workerGroup.role, 'summaries/');

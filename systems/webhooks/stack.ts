@@ -1,14 +1,12 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { ReadableStack } from '../../modules/core/stack';
 import { Guardrails } from '../../modules/guardrails';
 import { nameTags } from '../../modules/core/tags';
-import { renderPolicy } from '../../modules/iam/policy';
+import { customerManagedKey } from '../../modules/kms';
 import { Network } from '../../modules/network';
 import { Queue, grantOnSqsQueue } from '../../modules/queue';
 import { Table } from '../../modules/table';
@@ -125,14 +123,12 @@ export class WebhooksStack extends ReadableStack {
     });
 
     // Signing material: key rings in Secrets Manager, encrypted with the system's CMK, rotated by rotate-keys.
-    const secretsKey = new KmsKey(this, 'secrets_key', {
+    const { key: secretsKey } = customerManagedKey(this, 'secrets_key', {
       description: `Encrypts the signing key rings of ${names.prefix} in Secrets Manager`,
-      enableKeyRotation: true,
-      deletionWindowInDays: profile.keyDeletionWindowDays,
-      policy: renderPolicy([{ sid: 'EnableAccountAdministration', principals: { AWS: `arn:aws:iam::${env.account.id}:root` }, actions: ['kms:*'], resources: ['*'] }]),
-      tags: nameTags(names.secretsKeyAlias.replace(/^alias\//, '')),
+      aliasName: names.secretsKeyAlias,
+      accountId: env.account.id,
+      deletionWindowDays: profile.keyDeletionWindowDays,
     });
-    new KmsAlias(this, 'secrets_key_alias', { name: names.secretsKeyAlias, targetKeyId: secretsKey.keyId });
     const endpointKeys = new Secret(this, 'endpoint_keys', {
       secretName: names.endpointKeySecret,
       description: 'Key ring (AES-256-GCM) sealing the endpoints\' webhook signing secrets in DynamoDB; every key is kept',

@@ -458,7 +458,7 @@ const FIXTURES: Record<string, RuleFixture> = {
       distribution(s, { webAclId: 'arn:aws:wafv2:us-east-1:111111111111:global/webacl/x/1' });
     },
     nonCompliant: (s) => {
-      const alb = internetAlb(s, new SecurityGroup(s, 'sg', { name: 'alb' }));
+      internetAlb(s, new SecurityGroup(s, 'sg', { name: 'alb' }));
       // An association of another resource does not count.
       const other = new Lb(s, 'other_alb', { internal: false, subnets: ['a', 'b'] });
       new Wafv2WebAclAssociation(s, 'acl', { resourceArn: other.arn, webAclArn: `\${alb.arn}-not-this` });

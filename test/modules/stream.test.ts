@@ -1,10 +1,7 @@
-/** modules/stream, modules/delivery-stream, modules/instance-group: props rules and what they render. */
+/** modules/stream, modules/delivery-stream: props rules and what they render (the EC2 group is in autoscaling.test.ts). */
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { Vpc } from '@cdktf/provider-aws/lib/vpc';
-import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { KinesisStream, streamAlarms } from '../../modules/stream';
 import { DeliveryStream } from '../../modules/delivery-stream';
-import { InstanceGroup } from '../../modules/instance-group';
 import { Bucket } from '../../modules/object-store';
 import { ServiceRole } from '../../modules/iam/role';
 import { AlarmTopic } from '../../modules/observability';
@@ -41,17 +38,14 @@ test('KinesisStream: bad props name the field and the value', () => {
   );
 });
 
-test('DeliveryStream and InstanceGroup: secure defaults and props rules', () => {
+test('DeliveryStream: secure defaults and props rules', () => {
   const json = JSON.parse(
     synthFixture((s) => {
       const key = new KmsKey(s, 'key', {});
       const stream = new KinesisStream(s, 'events', { streamName: 'events' });
       new DeliveryStream(s, 'archive', { name: 'archive', source: stream, bucket: new Bucket(s, 'bucket', { bucketName: 'archive-bucket' }), encryptionKey: key, logRetentionDays: 14 });
-      const vpc = new Vpc(s, 'vpc', { cidrBlock: '10.0.0.0/16' });
-      new InstanceGroup(s, 'web', { namePrefix: 'web', vpc, subnets: [new Subnet(s, 'a', { vpcId: vpc.id, cidrBlock: '10.0.1.0/24' })], amiId: 'ami-0123456789abcdef0', userData: '#!/bin/bash\n', logRetentionDays: 7 });
     }),
   ) as Json;
   expect(json.resource.aws_kinesis_firehose_delivery_stream.archive_delivery_stream.extended_s3_configuration).toMatchObject({ compression_format: 'GZIP', buffering_interval: 300, buffering_size: 5 });
-  expect(json.resource.aws_launch_template.web_launch_template).toMatchObject({ metadata_options: { http_tokens: 'required' }, block_device_mappings: [{ ebs: { encrypted: 'true' } }] });
   expect(() => synthFixture((s) => new DeliveryStream(s, 'd', { name: 'd', source: new KinesisStream(s, 'k', { streamName: 'k' }), bucket: new Bucket(s, 'b', { bucketName: 'bbb-bucket' }), encryptionKey: new KmsKey(s, 'key', {}), logRetentionDays: 13, bufferingSizeMiB: 0 }))).toThrow(/bufferingSizeMiB: received 0[\s\S]*logRetentionDays: received 13/);
 });

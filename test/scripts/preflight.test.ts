@@ -186,9 +186,13 @@ describe('the AMI pin', () => {
     const old = loadEnvironment('dev', dir).classifyhub.amiId;
     expect(writeAmiPin(file, old, 'ami-0bbbbbbbbbbbbbbb2', { dryRun: true })).toContain("+    amiId: 'ami-0bbbbbbbbbbbbbbb2',");
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
-    expect(() => updateAmiPin(`${before}\n// amiId: 'ami-0123456789abcdef0'`, 'environments/dev.ts', old, 'ami-0bbbbbbbbbbbbbbb2')).toThrow(
-      'environments/dev.ts: expected exactly one "amiId: \'ami-…\'" literal to update, found 2',
+    expect(() => updateAmiPin(before.replace('classifyhub: {', "classifyhub: {\n    // amiId: 'ami-0123456789abcdef0'"), 'environments/dev.ts', old, 'ami-0bbbbbbbbbbbbbbb2')).toThrow(
+      'environments/dev.ts: expected exactly one "amiId: \'ami-…\'" literal in the classifyhub section to update, found 2',
     );
+    // Other systems' pins (recall, ingestion) are left as they are, even when they hold the same AMI.
+    const updated = updateAmiPin(before, 'environments/dev.ts', old, 'ami-0bbbbbbbbbbbbbbb2');
+    expect([...updated.matchAll(/amiId: '(ami-[0-9a-f]+)'/g)].length).toBe([...before.matchAll(/amiId: '(ami-[0-9a-f]+)'/g)].length);
+    expect(updated.split('ami-0bbbbbbbbbbbbbbb2').length - 1).toBe(1);
     expect(() => updateAmiPin(before, 'environments/dev.ts', 'ami-0123456789abcdef0', 'ami-0bbbbbbbbbbbbbbb2')).toThrow('the loaded environment says ami-0123456789abcdef0');
   });
 

@@ -145,8 +145,10 @@ describe('offline plan of a fixture stack', () => {
     await expect(plan(broken, { cliConfig, env, out: 'tfplan' })).rejects.toThrow(
       new RegExp(`terraform plan .* failed in ${broken}[\\s\\S]*Error:`),
     );
+    // Not initialized: validate initializes the offline working copy first (providers, no credentials).
     await expect(validate(broken, { cliConfig, env })).rejects.toThrow(new RegExp(`terraform validate failed in ${broken}[\\s\\S]*Error:`));
-  });
+    expect(fs.readdirSync(broken).filter((f) => f.includes('override') || f === '.terraform')).toEqual([]); // the copy was initialized, not the folder
+  }, TERRAFORM_TIMEOUT);
 });
 
 describe('summarizePlan', () => {

@@ -31,7 +31,8 @@ export function createConsumerHandler(init: () => Promise<ConsumerDeps> = async 
     metrics.addMetric('PoisonRecords', MetricUnit.Count, result.poison);
     metrics.addMetric('EndToEndAgeMs', MetricUnit.Milliseconds, now - oldest);
     metrics.publishStoredMetrics();
-    logger.info('batch consumed', { records: records.length, ...result, batchItemFailures: result.batchItemFailures.length });
+    // A Kinesis batch comes from one shard: the per-shard views (D1-D4) filter on shardId.
+    logger.info('batch consumed', { shardId: records[0]?.shardId, records: records.length, ...result, batchItemFailures: result.batchItemFailures.length });
     return { batchItemFailures: result.batchItemFailures };
   };
 }

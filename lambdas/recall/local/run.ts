@@ -99,8 +99,10 @@ async function main(): Promise<void> {
   const post = { allowLoopbackHttp: true };
   console.log('  teams-adapter ->', JSON.stringify(await createTeamsHandler(async () => ({ url: `${teams.url}/workflows/recall`, deadLetters, post }))(event)));
   console.log('  webhook-adapter ->', JSON.stringify(await createWebhookHandler(async () => ({ target: { url: `${hook.url}/hooks/recall`, signingSecret: secret }, deadLetters, post }))(event)));
-  teams.server.close();
-  hook.server.close();
+  for (const r of [teams, hook]) {
+    r.server.closeAllConnections();
+    r.server.close();
+  }
 }
 
 main().catch((err: unknown) => {

@@ -46,3 +46,24 @@ export function renderDeltaText(deltas: readonly StackDelta[]): string {
     })
     .join('\n');
 }
+
+/**
+ * The cost section of a pull request: one table per environment whose monthly estimate changes
+ * (before → after per stack, top movers), or a line saying nothing changes.
+ */
+export function renderCostSection(deltas: readonly StackDelta[], environmentOf: (stack: string) => string | undefined): string {
+  const byEnv = new Map<string, StackDelta[]>();
+  for (const d of deltas) {
+    const env = environmentOf(d.stack) ?? '(no environment)';
+    byEnv.set(env, [...(byEnv.get(env) ?? []), d]);
+  }
+  const parts = ['Monthly estimates of the base and of this change, with the same list prices (`pricing/`) and usage assumptions (`environments/usage/`).', ''];
+  let any = false;
+  for (const [env, own] of [...byEnv].sort(([a], [b]) => a.localeCompare(b))) {
+    if (own.every((d) => d.delta_usd === 0 && d.before_usd !== undefined && d.after_usd !== undefined)) continue;
+    any = true;
+    parts.push(renderDeltaMarkdown(own, `${env}`).replace(/^### /, '#### '), '');
+  }
+  if (!any) parts.push('_No environment\'s monthly estimate changes._');
+  return parts.join('\n').trim() + '\n';
+}

@@ -13,7 +13,7 @@ export type { StackEstimate, ResourceEstimate, StackDelta } from './estimate';
 export { loadPriceTable, unitPrice } from './prices';
 export type { PriceTable } from './prices';
 export { loadUsage } from './usage';
-export { renderEstimate, renderDeltaMarkdown, renderDeltaText, usd, signedUsd } from './format';
+export { renderEstimate, renderDeltaMarkdown, renderDeltaText, renderCostSection, usd, signedUsd } from './format';
 
 /** The environment a stack belongs to (`<system>-<env>`), the longest known environment name that ends it. */
 export function environmentOf(stack: string, environments: readonly string[]): string | undefined {

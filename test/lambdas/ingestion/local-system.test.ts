@@ -23,7 +23,7 @@ async function post(path: string, body: string): Promise<{ status: number; json:
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -54,7 +54,7 @@ it('stores posted records once each, duplicates included', async () => {
   const a = await ddb.send(new GetItemCommand({ TableName: system.table, Key: { id: { S: 'local-a' } } }));
   expect(a.Item?.data).toEqual({ M: { text: { S: 'quote " and ü' } } });
   ddb.destroy();
-});
+}, 180_000);
 
 it.each([
   ['not JSON', '/record', '{"data": ', /not JSON/],
@@ -89,4 +89,4 @@ it('sends a record E1 cannot parse to the on-failure destination and stores the 
   await until('after-poison in D5', async () => (await ddb.send(new GetItemCommand({ TableName: system.table, Key: { id: { S: 'after-poison' } } }))).Item);
   ddb.destroy();
   kc.destroy();
-});
+}, 180_000);

@@ -60,7 +60,7 @@ function replicator(): ShardPoller {
   });
 }
 
-async function until(probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+async function until(probe: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (Date.now() > end) throw new Error('timed out');
@@ -88,7 +88,7 @@ it('copies every record once across a restart, resuming from the checkpoint', as
   expect(copied).toEqual(await readAll('primary'));
   // The second instance started after the checkpoint: it delivered only the 200 new records.
   expect(second.delivered).toBe(200);
-});
+}, 240_000);
 
 it('skips records at or below the checkpoint when a batch is redelivered', async () => {
   const shards = await kc.send(new ListShardsCommand({ StreamName: 'primary' }));

@@ -286,18 +286,18 @@ describe('exactly once under failures and concurrency', () => {
 });
 
 describe('bounded memory: the error report is streamed', () => {
-  test('12,000 error rows go to S3 as a multipart upload of 1 MiB parts, line for line', async () => {
+  test('45,000 error rows (more than one 5 MiB part) go to S3 as a multipart upload, line for line', async () => {
     const c = await catalog('robust_report');
     try {
       const uploadId = 'UPLOAD_BIG_REPORT';
       await c.pool.query(
-        "INSERT INTO upload_history (upload_id, vendor_id, file_name, total_records, error_records, status, failure_reason) VALUES ($1, 'VEND001', 'big.csv', 12000, 12000, 'failed', 'none')",
+        "INSERT INTO upload_history (upload_id, vendor_id, file_name, total_records, error_records, status, failure_reason) VALUES ($1, 'VEND001', 'big.csv', 45000, 45000, 'failed', 'none')",
         [uploadId],
       );
       await c.pool.query(
         `INSERT INTO validation_errors (upload_id, vendor_id, record_id, row_number, line_number, vendor_product_id, error_type, error_field, error_message, original_data)
          SELECT $1, 'VEND001', 'REC_' || g, g, g + 1, 'PROD' || g, 'INVALID_PRICE', 'price', 'price must be >= 0.01, got -' || g || ' (a long enough message to make lines of about a hundred bytes)', jsonb_build_object('sku', 'SKU-' || g)
-           FROM generate_series(1, 12000) g`,
+           FROM generate_series(1, 45000) g`,
         [uploadId],
       );
       const key = 'errors/VEND001/big_errors.csv';
@@ -307,15 +307,15 @@ describe('bounded memory: the error report is streamed', () => {
         if (cmd.constructor.name === 'UploadPartCommand') parts++;
         return servers.s3.send(cmd as never);
       }) as typeof servers.s3.send;
-      expect(await writeErrorReport({ ...c.deps.errors, s3: counting }, BUCKET, key, uploadId, { partBytes: 1024 * 1024 })).toBe(12_000);
+      expect(await writeErrorReport({ ...c.deps.errors, s3: counting }, BUCKET, key, uploadId)).toBe(45_000);
       expect(parts).toBeGreaterThanOrEqual(2);
       const obj = await servers.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
       const text = await obj.Body!.transformToString('utf8');
-      expect(text.length).toBeGreaterThan(1024 * 1024);
+      expect(text.length).toBeGreaterThan(5 * 1024 * 1024);
       const lines = text.split('\r\n');
-      expect(lines).toHaveLength(12_002);
+      expect(lines).toHaveLength(45_002);
       expect(lines[1]).toBe('1,2,PROD1,SKU-1,INVALID_PRICE,price,"price must be >= 0.01, got -1 (a long enough message to make lines of about a hundred bytes)"');
-      expect(lines[12_000]).toMatch(/^12000,12001,PROD12000,SKU-12000,/);
+      expect(lines[45_000]).toMatch(/^45000,45001,PROD45000,SKU-45000,/);
     } finally {
       await c.pool.end();
     }

@@ -50,6 +50,9 @@ export async function startReceiver(): Promise<Receiver> {
     set fallback(a: Answer) {
       state.fallback = a;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
   };
 }

@@ -86,7 +86,12 @@ describe('seed 003, edge by edge', () => {
     expect(task.image).toBe('${aws_ecr_repository.worker_repository_repository.repository_url}:1.0.0');
     expect(r('aws_ecs_service').f1_summarizer_service.desired_count).toBe(1);
     expect(r('aws_autoscaling_group').ec2_reports_group).toMatchObject({ min_size: 1, max_size: 1, health_check_type: 'ELB', target_group_arns: ['${aws_lb_target_group.load_balancer_reports_target_group.arn}'] });
-    expect(r('aws_launch_template').ec2_reports_launch_template.metadata_options.http_tokens).toBe('required');
+    // modules/autoscaling, fixed size: no scaling policy; IMDSv2 with the Docker bridge's hop; the container log group.
+    expect(r('aws_autoscaling_policy').ec2_reports_cpu_target_tracking).toBeUndefined();
+    expect(r('aws_launch_template').ec2_reports_launch_template.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 2, instance_metadata_tags: 'disabled' });
+    expect(r('aws_launch_template').ec2_reports_launch_template.block_device_mappings[0].ebs).toMatchObject({ volume_size: 30, encrypted: 'true' });
+    expect(r('aws_cloudwatch_log_group').ec2_reports_log_group.name).toBe('/ec2/ingestion-dev-ec2-reports');
+    expect(r('aws_launch_template').ec2_reports_launch_template.user_data).toContain('awslogs-group=/ec2/ingestion-dev-ec2-reports');
     expect(r('aws_lb_listener_rule').load_balancer_reports_rule.condition[0].path_pattern.values).toEqual(['/reports', '/reports/*']);
   });
 
