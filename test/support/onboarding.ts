@@ -183,6 +183,14 @@ export function createHandlers(servers: OnboardingServers, deps: PipelineDeps, t
     errorProcessor: createErrorProcessorHandler(async () => ({ deps: deps.errors, persistenceStore: store() })),
   };
 }
+
+/** One isolated catalog wired to the real handlers: fresh database and tables, fake messaging, pipeline deps. */
+export async function pipelineCatalog(servers: OnboardingServers, name: string) {
+  const { pool, tables } = await freshCatalog(servers, name);
+  const messaging = new FakeMessaging();
+  const deps = pipelineDeps(servers, pool, tables, messaging);
+  return { pool, tables, messaging, deps, handlers: createHandlers(servers, deps, tables) };
+}
 export type Handlers = ReturnType<typeof createHandlers>;
 
 export function s3Event(key: string, size: number, extra: { eTag?: string; sequencer?: string; eventTime?: string } = {}): S3Event {

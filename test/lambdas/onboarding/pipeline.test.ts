@@ -11,9 +11,8 @@ import {
   createHandlers,
   FakeMessaging,
   fakeContext,
-  freshCatalog,
   HEADER,
-  pipelineDeps,
+  pipelineCatalog,
   putUpload,
   readStaged,
   runPipeline,
@@ -50,10 +49,7 @@ interface Catalog {
 }
 
 async function catalog(name: string): Promise<Catalog> {
-  const { pool, tables } = await freshCatalog(servers, name);
-  const messaging = new FakeMessaging();
-  const deps = pipelineDeps(servers, pool, tables, messaging);
-  const handlers = createHandlers(servers, deps, tables);
+  const { pool, tables, messaging, deps, handlers } = await pipelineCatalog(servers, name);
   return { pool, tables, messaging, handlers, otherContainer: () => createHandlers(servers, deps, tables) };
 }
 

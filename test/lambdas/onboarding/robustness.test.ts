@@ -13,12 +13,10 @@ import { publishCompletion, writeErrorReport } from '../../../lambdas/onboarding
 import {
   addVendor,
   BUCKET,
-  createHandlers,
   FakeMessaging,
   fakeContext,
-  freshCatalog,
   HEADER,
-  pipelineDeps,
+  pipelineCatalog,
   putUpload,
   readStaged,
   runPipeline,
@@ -55,11 +53,9 @@ interface Catalog {
 }
 
 async function catalog(name: string): Promise<Catalog> {
-  const { pool, tables } = await freshCatalog(servers, name);
-  const messaging = new FakeMessaging();
-  const deps = pipelineDeps(servers, pool, tables, messaging);
-  await addVendor(pool, 'VEND001');
-  return { pool, tables, messaging, deps, handlers: createHandlers(servers, deps, tables), url: servers.pg.url(name) };
+  const made = await pipelineCatalog(servers, name);
+  await addVendor(made.pool, 'VEND001');
+  return { ...made, url: servers.pg.url(name) };
 }
 
 const one = async (pool: Pool, sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows[0];
