@@ -386,6 +386,15 @@ export type Environment = z.output<typeof environmentSchema> & {
   readonly profile: TierProfile;
 };
 
+/** The section of a system the environment runs; throws naming the stack, the file and `systems` when it does not run it. */
+export function runningSection<K extends 'onboarding' | 'webhooks' | 'ingestion' | 'recall'>(env: Environment, system: K, stack: string): NonNullable<Environment[K]> {
+  const section = env[system];
+  if (!section || !env.systems.includes(system)) {
+    throw new Error(`${stack}: environment ${env.name} (${env.file}) does not run "${system}" (systems: ${JSON.stringify(env.systems)})`);
+  }
+  return section as NonNullable<Environment[K]>;
+}
+
 /** Raised for an invalid environment file; `message` lists every problem. */
 export class EnvironmentError extends Error {
   constructor(

@@ -7,7 +7,7 @@ import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import type { Environment } from '../../environments/lib/schema';
+import { runningSection, type Environment } from '../../environments/lib/schema';
 import { ReadableStack } from '../../modules/core/stack';
 import { nameTags } from '../../modules/core/tags';
 import { escapeTerraformTemplate } from '../../modules/core/template';
@@ -82,10 +82,7 @@ export class IngestionStack extends ReadableStack {
   constructor(scope: Construct, id: string, props: IngestionStackProps) {
     super(scope, id, { environment: props.environment }); // declares the environment's S3 state backend
     const env = props.environment;
-    const ing = env.ingestion;
-    if (!ing || !env.systems.includes('ingestion')) {
-      throw new Error(`IngestionStack: environment ${env.name} (${env.file}) does not run "ingestion" (systems: ${JSON.stringify(env.systems)})`);
-    }
+    const ing = runningSection(env, 'ingestion', 'IngestionStack');
     const names = ingestionNames(env);
     const profile = env.profile;
     const tier = profile.ingestion;

@@ -15,7 +15,7 @@ import { BucketLambdaTarget, BucketNotifications, BundleOptions, LambdaFunction 
 import { customerManagedKey } from '../../modules/kms';
 import { AlarmTopic, functionAlarms, queueAlarms } from '../../modules/observability';
 import { Topic } from '../../modules/topic';
-import type { Environment } from '../../environments/lib/schema';
+import { runningSection, type Environment } from '../../environments/lib/schema';
 import { ONBOARDING_FUNCTIONS, OnboardingFunctionName, functionId, onboardingNames } from './names';
 import { ONBOARDING_SETTINGS as S } from './settings';
 import { ONBOARDING_FUNCTION_TABLE, OnboardingResources } from './functions';
@@ -52,10 +52,7 @@ export class OnboardingStack extends ReadableStack {
   constructor(scope: Construct, id: string, props: OnboardingStackProps) {
     super(scope, id, { environment: props.environment }); // declares the environment's S3 state backend
     const env = props.environment;
-    const onboarding = env.onboarding;
-    if (!onboarding || !env.systems.includes('onboarding')) {
-      throw new Error(`OnboardingStack: environment ${env.name} (${env.file}) does not run "onboarding" (systems: ${JSON.stringify(env.systems)})`);
-    }
+    const onboarding = runningSection(env, 'onboarding', 'OnboardingStack');
     const names = onboardingNames(env);
     const profile = env.profile;
     const zones = onboarding.availabilityZones ?? env.network.availabilityZones;

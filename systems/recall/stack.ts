@@ -24,7 +24,7 @@ import { EmailDomain } from '../../modules/email';
 import { BundleOptions, LambdaFunction } from '../../modules/function';
 import { WebAcl, ShieldAdvancedProtection } from '../../modules/waf';
 import { AlarmTopic, Dashboard, MetricAlarm, databaseAlarms, functionAlarms, loadBalancerAlarms, queueAlarms } from '../../modules/observability';
-import type { Environment } from '../../environments/lib/schema';
+import { runningSection, type Environment } from '../../environments/lib/schema';
 import { ENV as LAMBDA_ENV } from '../../lambdas/recall/shared/config';
 import { PRIORITIES, type Priority } from '../../lambdas/recall/shared/notification';
 import { APPS, AppName, RECALL_FUNCTIONS, RecallFunctionName, SIDES, Side, functionId, lambdaEntry, recallNames } from './names';
@@ -76,10 +76,7 @@ export class RecallStack extends ReadableStack {
   constructor(scope: Construct, id: string, props: RecallStackProps) {
     super(scope, id, { environment: props.environment }); // declares the environment's S3 state backend
     const env = props.environment;
-    const recall = env.recall;
-    if (!recall || !env.systems.includes('recall')) {
-      throw new Error(`RecallStack: environment ${env.name} (${env.file}) does not run "recall" (systems: ${JSON.stringify(env.systems)})`);
-    }
+    const recall = runningSection(env, 'recall', 'RecallStack');
     const names = recallNames(env, recall.domain.name);
     const profile = env.profile;
     const tier = profile.recall;

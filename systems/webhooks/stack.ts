@@ -15,7 +15,7 @@ import { BundleOptions, LambdaFunction } from '../../modules/function';
 import { RestApi } from '../../modules/api-gateway';
 import { WebAcl, type CustomRule } from '../../modules/waf';
 import { AlarmTopic, Dashboard, MetricAlarm, functionAlarms, queueAlarms } from '../../modules/observability';
-import type { Environment } from '../../environments/lib/schema';
+import { runningSection, type Environment } from '../../environments/lib/schema';
 import { ENV } from '../../lambdas/webhooks/shared/config';
 import { ENDPOINTS_TABLE, EVENTS_TABLE } from '../../lambdas/webhooks/shared/tables';
 import { WEBHOOKS_FUNCTIONS, WebhooksFunctionName, functionId, lambdaEntry, webhooksNames } from './names';
@@ -53,10 +53,7 @@ export class WebhooksStack extends ReadableStack {
   constructor(scope: Construct, id: string, props: WebhooksStackProps) {
     super(scope, id, { environment: props.environment }); // declares the environment's S3 state backend
     const env = props.environment;
-    const section = env.webhooks;
-    if (!section || !env.systems.includes('webhooks')) {
-      throw new Error(`WebhooksStack: environment ${env.name} (${env.file}) does not run "webhooks" (systems: ${JSON.stringify(env.systems)})`);
-    }
+    const section = runningSection(env, 'webhooks', 'WebhooksStack');
     const names = webhooksNames(env);
     const profile = env.profile;
     const tier = profile.webhooks;
