@@ -11,6 +11,8 @@ module.exports = {
   // The whole synthesized tree, made once per run for the tests that read all of it (test/support/synthesized.ts).
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
+  // The Terraform tier and the other long suites start first (test/sequencer.js).
+  testSequencer: '<rootDir>/test/sequencer.js',
   testTimeout: 60000,
   // One worker per core; the Terraform tier (test/scripts/terraform.test.ts) runs its plans two at a time inside its worker.
   maxWorkers: 2,

@@ -1,26 +1,32 @@
 /**
- * `npm run bench:ingestion [-- --records 10000,100000 --naive-max 10000]`
+ * `npm run bench:ingestion [-- --records 10000,100000 --naive-max 10000 --variants e1,naive,replicator,e1+replicator
+ *  --stock-kinesalite --out FILE]`
  *
  * Records/s through the local ingestion system: HTTP POST /records (the JSON-schema model and the committed VTL
  * templates, 500 records per request, 4 requests in flight) -> Kinesis (kinesalite, 4 shards) -> consumer (the local
  * event source mapping, batches of up to 500) -> DynamoDB table (dynalite). kinesalite and dynalite run in their own
- * processes (closer to remote services, and on the second core); the API and the consumers run in this one.
+ * processes; the API and the consumers run in this one. kinesalite's sequence-number arithmetic is sped up
+ * (lambdas/ingestion/local/kinesalite-speedup.ts, same values) unless --stock-kinesalite.
  *
- * Variants, in the same run and on the same machine:
- *  - `e1`: E1's real handler (BatchGetItem to skip known ids, BatchWriteItem 25 at a time, 4 calls in flight), with
- *    the replicator copying the stream to a second stream (region 2 stand-in) beside it; its lag is measured as
- *    (time R1 accepted the copy) - (arrival in the primary stream), p99.
- *  - `naive`: the baseline: one PutItem per record, strictly one at a time (up to --naive-max records, default
- *    10,000: above that it is O(records) sequential round trips).
+ * Variants, in the same run and on the same machine, each on fresh servers:
+ *  - `e1`: API -> stream -> E1's real handler (BatchGetItem to skip known ids, BatchWriteItem 25 at a time, 4 calls
+ *    in flight) -> table.
+ *  - `naive`: the baseline: the same pipeline with one PutItem per record, strictly one at a time (at most
+ *    --naive-max records, default 10,000; a capped row says `records` it ran and `requested_records`).
+ *  - `replicator`: API -> stream -> the replicator -> a second stream (region 2 stand-in): its lag, (time R1
+ *    accepted the copy) - (arrival in the primary stream), p99.
+ *  - `e1+replicator`: both consumers at once on the same stream (the whole system; they share this process and
+ *    the two cores, which in AWS they do not).
  *
  * End-to-end latency per record: (time its write returned) - (time the API received the request, the envelope's
- * receivedAt). Writes bench/results/ingestion.json, prints a table and the machine's load (os.loadavg()).
+ * receivedAt). Writes bench/results/ingestion.json, prints a table and the machine's load (os.loadavg()) and the
+ * CPU seconds each process used.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../../lambdas/lib/aws';
 import { createConsumerHandler } from '../../lambdas/ingestion/e1-consumer/handler';
@@ -32,9 +38,15 @@ import { decodeEnvelope } from '../../lambdas/ingestion/shared/envelope';
 import { MemoryFailureSink } from '../../lambdas/ingestion/shared/failures';
 import { toLambdaEvent, type StreamRecord } from '../../lambdas/ingestion/shared/stream';
 
+type Variant = 'e1' | 'naive' | 'replicator' | 'e1+replicator';
+const VARIANTS: readonly Variant[] = ['e1', 'naive', 'replicator', 'e1+replicator'];
+
 interface Row {
+  /** Records this row actually pushed through the pipeline. */
   readonly records: number;
-  readonly variant: 'e1' | 'naive';
+  /** The size of the run it belongs to (larger than `records` when the naive consumer was capped by --naive-max). */
+  readonly requested_records: number;
+  readonly variant: Variant;
   readonly records_per_s: number;
   readonly p99_end_to_end_ms: number;
   readonly replication_lag_ms: number | null;
@@ -42,6 +54,9 @@ interface Row {
   readonly seconds: number;
   readonly load_avg_1m_before: number;
   readonly load_avg_1m_after: number;
+  /** CPU seconds used during the run by this process (API, consumers, replicator) and by each local server. */
+  readonly cpu_s: { readonly bench: number; readonly kinesalite: number; readonly dynalite: number };
+  readonly kinesalite: 'sped-up' | 'stock';
 }
 
 const STREAM = 'bench-events';
@@ -59,9 +74,14 @@ async function freePort(): Promise<number> {
 }
 
 /** kinesalite / dynalite in a child process on 127.0.0.1. */
-async function serverProcess(pkg: 'kinesalite' | 'dynalite', args: string[]): Promise<{ endpoint: string; child: ChildProcess }> {
+async function serverProcess(pkg: 'kinesalite' | 'dynalite', stockKinesalite: boolean): Promise<{ endpoint: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [require.resolve(`${pkg}/cli.js`), '--host', '127.0.0.1', '--port', String(port), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const nodeArgs = process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const args =
+    pkg === 'kinesalite'
+      ? ['--require', require.resolve('tsx/cjs'), resolve(__dirname, '..', '..', 'lambdas', 'ingestion', 'local', 'kinesalite-process.ts'), '--port', String(port), ...(stockKinesalite ? ['--stock'] : [])]
+      : [require.resolve('dynalite/cli.js'), '--host', '127.0.0.1', '--port', String(port), '--createTableMs', '0'];
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
   const endpoint = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     try {
@@ -75,29 +95,56 @@ async function serverProcess(pkg: 'kinesalite' | 'dynalite', args: string[]): Pr
   throw new Error(`${pkg} did not start on ${endpoint}`);
 }
 
+/** CPU seconds (user + system) a child process has used so far (Linux /proc; 0 elsewhere). */
+function childCpu(child: ChildProcess): number {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 function percentile(values: number[], p: number): number {
   if (!values.length) return 0;
   const sorted = Float64Array.from(values).sort();
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-async function run(records: number, variant: 'e1' | 'naive'): Promise<Row> {
+/** The API's receipt time of a record (its envelope's receivedAt), for end-to-end latency. */
+function receivedAt(r: StreamRecord): number | undefined {
+  const d = decodeEnvelope(r.data);
+  return d.ok ? d.envelope.receivedAt : undefined;
+}
+
+async function run(records: number, requested: number, variant: Variant, stockKinesalite: boolean): Promise<Row> {
   const loadBefore = loadavg()[0];
-  const kinesis = await serverProcess('kinesalite', ['--createStreamMs', '0', '--shardLimit', '100']);
-  const dynamo = await serverProcess('dynalite', ['--createTableMs', '0']);
+  const kinesis = await serverProcess('kinesalite', stockKinesalite);
+  const dynamo = await serverProcess('dynalite', stockKinesalite);
+  try {
+    return await measure(records, requested, variant, stockKinesalite, loadBefore, kinesis, dynamo);
+  } finally {
+    kinesis.child.kill();
+    dynamo.child.kill();
+  }
+}
+
+async function measure(records: number, requested: number, variant: Variant, stockKinesalite: boolean, loadBefore: number, kinesis: { endpoint: string; child: ChildProcess }, dynamo: { endpoint: string; child: ChildProcess }): Promise<Row> {
   const kc = kinesisClient(kinesis.endpoint);
   const ddb = dynamoClient(dynamo.endpoint);
   const doc = documentClient(ddb);
+  const consumes = variant !== 'replicator';
+  const replicates = variant === 'replicator' || variant === 'e1+replicator';
   await createStream(kc, STREAM, 4);
   await createEventsTable(ddb, TABLE);
-  if (variant === 'e1') {
+  if (replicates) {
     await createStream(kc, REGION2_STREAM, 4);
     await createCheckpointTable(ddb, 'checkpoints');
   }
   const api = await startLocalApi({ kinesisEndpoint: kinesis.endpoint, streamName: STREAM });
 
-  let peakRss = process.memoryUsage().rss;
-  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  let peakRss = process.memoryUsage.rss();
+  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 500);
   const e2e: number[] = [];
   const lag: number[] = [];
   let consumed = 0;
@@ -127,50 +174,63 @@ async function run(records: number, variant: 'e1' | 'naive'): Promise<Row> {
       release();
     }
   };
-  const consumer = new ShardPoller({
-    client: kc,
-    streamName: STREAM,
-    batchSize: BATCH,
-    idleMs: 20,
-    handle: async (_shard, batch) => {
-      if (variant === 'naive') {
-        await naive(batch);
-        return undefined;
-      }
-      const res = await e1(toLambdaEvent(batch, arn, LOCAL_REGION));
-      const now = Date.now();
-      const failed = res.batchItemFailures[0]?.itemIdentifier;
-      for (const r of batch) {
-        if (failed !== undefined && BigInt(r.sequenceNumber) >= BigInt(failed)) break;
-        const d = decodeEnvelope(r.data);
-        if (d.ok) e2e.push(now - d.envelope.receivedAt);
-        consumed++;
-      }
-      lastWrite = now;
-      return failed;
-    },
-  });
-  const checkpoints = new DynamoCheckpointStore(doc, 'checkpoints');
-  const replicator =
-    variant === 'e1'
-      ? new ShardPoller({
-          client: kc,
-          streamName: STREAM,
-          batchSize: BATCH,
-          idleMs: 20,
-          startAfter: (shardId) => checkpoints.get(`${STREAM}/${shardId}`),
-          handle: async (shardId, batch) => {
-            const res = await replicateShardBatch(shardId, batch, { target: kc, targetStream: REGION2_STREAM, sourceStream: STREAM, checkpoints });
-            lag.push(...res.lagMs);
-            replicated += res.replicated;
+  const consumer = consumes
+    ? new ShardPoller({
+        client: kc,
+        streamName: STREAM,
+        batchSize: BATCH,
+        idleMs: 20,
+        handle: async (_shard, batch) => {
+          if (variant === 'naive') {
+            await naive(batch);
             return undefined;
-          },
-        })
-      : undefined;
-  await consumer.start();
+          }
+          const res = await e1(toLambdaEvent(batch, arn, LOCAL_REGION));
+          const now = Date.now();
+          const failed = res.batchItemFailures[0]?.itemIdentifier;
+          for (const r of batch) {
+            if (failed !== undefined && BigInt(r.sequenceNumber) >= BigInt(failed)) break;
+            const at = receivedAt(r);
+            if (at !== undefined) e2e.push(now - at);
+            consumed++;
+          }
+          lastWrite = now;
+          return failed;
+        },
+      })
+    : undefined;
+  const checkpoints = new DynamoCheckpointStore(doc, 'checkpoints');
+  const replicator = replicates
+    ? new ShardPoller({
+        client: kc,
+        streamName: STREAM,
+        batchSize: BATCH,
+        idleMs: 20,
+        startAfter: (shardId) => checkpoints.get(`${STREAM}/${shardId}`),
+        handle: async (shardId, batch) => {
+          const res = await replicateShardBatch(shardId, batch, { target: kc, targetStream: REGION2_STREAM, sourceStream: STREAM, checkpoints });
+          lag.push(...res.lagMs);
+          replicated += res.replicated;
+          if (!consumes) {
+            // The replicator alone: end-to-end is API receipt -> copy accepted by R1.
+            const now = Date.now();
+            for (const r of batch) {
+              const at = receivedAt(r);
+              if (at !== undefined) e2e.push(now - at);
+            }
+            lastWrite = now;
+          }
+          return undefined;
+        },
+      })
+    : undefined;
+  await consumer?.start();
   await replicator?.start();
 
   // Producer: POST /records, 500 per request, IN_FLIGHT requests at once.
+  const cpuStart = process.cpuUsage();
+  const kCpu0 = childCpu(kinesis.child);
+  const dCpu0 = childCpu(dynamo.child);
   const started = Date.now();
   let next = 0;
   const producer = async () => {
@@ -187,67 +247,93 @@ async function run(records: number, variant: 'e1' | 'naive'): Promise<Row> {
   await Promise.all(Array.from({ length: IN_FLIGHT }, producer));
   const produced = Date.now();
   const deadline = Date.now() + 30 * 60_000;
-  while (consumed < records || (replicator && replicated < records)) {
+  while ((consumer && consumed < records) || (replicator && replicated < records)) {
     if (Date.now() > deadline) throw new Error(`${variant} ${records}: only ${consumed} consumed, ${replicated} replicated after 30 minutes`);
     await new Promise((r) => setTimeout(r, 25));
   }
-  const seconds = (lastWrite - started) / 1000;
-  if (process.env.BENCH_DEBUG) console.error(`${variant} ${records}: produced in ${produced - started} ms, consumed in ${lastWrite - started} ms`);
+  const done = Date.now();
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuS = { bench: round1((cpu.user + cpu.system) / 1e6), kinesalite: round1(childCpu(kinesis.child) - kCpu0), dynalite: round1(childCpu(dynamo.child) - dCpu0) };
+  // Throughput of the row's own pipeline; with both consumers, until both are done.
+  const end = variant === 'e1+replicator' ? done : lastWrite;
+  const seconds = (end - started) / 1000;
+  if (process.env.BENCH_DEBUG) console.error(`${variant} ${records}: produced in ${produced - started} ms, done in ${end - started} ms; CPU s ${JSON.stringify(cpuS)}`);
   clearInterval(rssTimer);
-  await consumer.stop();
+  await consumer?.stop();
   await replicator?.stop();
   await api.close();
   kc.destroy();
   ddb.destroy();
-  kinesis.child.kill();
-  dynamo.child.kill();
   return {
     records,
+    requested_records: requested,
     variant,
     records_per_s: Math.round(records / seconds),
     p99_end_to_end_ms: Math.round(percentile(e2e, 99)),
     replication_lag_ms: replicator ? Math.round(percentile(lag, 99)) : null,
     peak_rss_mb: Math.round(peakRss / 1024 / 1024),
-    seconds: Math.round(seconds * 10) / 10,
+    seconds: round1(seconds),
     load_avg_1m_before: Math.round(loadBefore * 100) / 100,
     load_avg_1m_after: Math.round(loadavg()[0] * 100) / 100,
+    cpu_s: cpuS,
+    kinesalite: stockKinesalite ? 'stock' : 'sped-up',
   };
 }
 
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const i = argv.indexOf('--records');
-  const sizes = (i >= 0 ? argv[i + 1] : '10000,100000').split(',').map(Number);
-  const j = argv.indexOf('--naive-max');
-  const naiveMax = j >= 0 ? Number(argv[j + 1]) : 10_000;
-  if (!Number.isInteger(naiveMax) || naiveMax < 0) throw new Error(`--naive-max: expected a whole number (received ${JSON.stringify(argv[j + 1])})`);
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--records: expected sizes such as 10000,100000 (received ${JSON.stringify(argv[i + 1])})`);
+  const flag = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const sizesRaw = flag('--records') ?? '10000,100000';
+  const sizes = sizesRaw.split(',').map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--records: expected sizes such as 10000,100000 (received ${JSON.stringify(sizesRaw)})`);
+  const naiveMaxRaw = flag('--naive-max') ?? '10000';
+  const naiveMax = Number(naiveMaxRaw);
+  if (!Number.isInteger(naiveMax) || naiveMax < 1) throw new Error(`--naive-max: expected a whole number of at least 1 (received ${JSON.stringify(naiveMaxRaw)})`);
+  const variantsRaw = flag('--variants') ?? VARIANTS.join(',');
+  const variants = variantsRaw.split(',') as Variant[];
+  const unknown = variants.find((v) => !VARIANTS.includes(v));
+  if (unknown !== undefined) throw new Error(`--variants: ${JSON.stringify(unknown)} is not one of ${VARIANTS.join(', ')} (received ${JSON.stringify(variantsRaw)})`);
+  const stockKinesalite = argv.includes('--stock-kinesalite');
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  console.log(`machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, load average ${loadavg().map((l) => l.toFixed(2)).join(' / ')} (1/5/15 min)`);
+  console.log(`machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, load average ${loadavg().map((l) => l.toFixed(2)).join(' / ')} (1/5/15 min); kinesalite ${stockKinesalite ? 'stock' : 'sped up (BigInt sequence numbers)'}`);
   const rows: Row[] = [];
   for (const n of sizes) {
-    for (const variant of (process.env.BENCH_VARIANTS ?? 'e1,naive').split(',') as ('e1' | 'naive')[]) {
-      if (variant === 'naive' && n > naiveMax) {
-        console.log(`naive ${n}: skipped (above --naive-max ${naiveMax}: one PutItem at a time is O(records) round trips)`);
-        continue;
-      }
-      const row = await run(n, variant);
+    for (const variant of variants) {
+      const count = variant === 'naive' ? Math.min(n, naiveMax) : n;
+      if (count < n) console.log(`naive at ${n}: capped at --naive-max ${naiveMax} records (one PutItem at a time); its row says records ${count}, requested_records ${n}`);
+      const row = await run(count, n, variant, stockKinesalite);
       rows.push(row);
       console.log(JSON.stringify(row));
     }
   }
-  const out = resolve(__dirname, '..', 'results');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'ingestion.json'), `${JSON.stringify(rows, null, 2)}\n`);
+  const out = flag('--out');
+  const file = out ? resolve(out) : join(resolve(__dirname, '..', 'results'), 'ingestion.json');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(rows, null, 2)}\n`);
   console.log('');
-  console.log('| records | variant | records/s | p99 end-to-end (ms) | replication lag p99 (ms) | peak RSS (MB) | s | load 1m before/after |');
-  console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |');
-  for (const r of rows) console.log(`| ${r.records} | ${r.variant} | ${r.records_per_s} | ${r.p99_end_to_end_ms} | ${r.replication_lag_ms ?? '-'} | ${r.peak_rss_mb} | ${r.seconds} | ${r.load_avg_1m_before} / ${r.load_avg_1m_after} |`);
+  console.log('| records (of) | variant | records/s | p99 end-to-end (ms) | replication lag p99 (ms) | peak RSS (MB) | s | CPU s bench / kinesalite / dynalite | load 1m before/after |');
+  console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |');
+  for (const r of rows) {
+    const of = r.records === r.requested_records ? `${r.records}` : `${r.records} (of ${r.requested_records})`;
+    console.log(`| ${of} | ${r.variant} | ${r.records_per_s} | ${r.p99_end_to_end_ms} | ${r.replication_lag_ms ?? '-'} | ${r.peak_rss_mb} | ${r.seconds} | ${r.cpu_s.bench} / ${r.cpu_s.kinesalite} / ${r.cpu_s.dynalite} | ${r.load_avg_1m_before} / ${r.load_avg_1m_after} |`);
+  }
   for (const n of sizes) {
-    const e = rows.find((r) => r.records === n && r.variant === 'e1')!;
-    const b = rows.find((r) => r.records === n && r.variant === 'naive');
-    console.log(`${n} records: ${b ? `E1 ${(e.records_per_s / b.records_per_s).toFixed(1)}x the naive consumer` : 'no naive run at this size'}; replication lag p99 ${e.replication_lag_ms} ms`);
+    const at = (v: Variant) => rows.find((r) => r.requested_records === n && r.variant === v);
+    const e = at('e1');
+    const b = at('naive');
+    const parts: string[] = [];
+    if (e && b) parts.push(`E1 ${(e.records_per_s / b.records_per_s).toFixed(1)}x the naive consumer${b.records < n ? ` (naive ran ${b.records} records)` : ''} (target >= 5x)`);
+    for (const v of ['replicator', 'e1+replicator'] as const) {
+      const r = at(v);
+      if (r) parts.push(`replication lag p99 ${r.replication_lag_ms} ms (${v}; target < 2000)`);
+    }
+    console.log(`${n} records: ${parts.join('; ') || 'nothing to compare'}`);
   }
   console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' / ')}`);
 }

@@ -1,23 +1,30 @@
 /**
- * `npm run bench:webhooks [-- --events 1000,100000 --concurrency 64 --naive-max 10000]`
+ * `npm run bench:webhooks [-- --events 1000,100000 --concurrency 64 --naive-max 10000 --warmup 10000 --dynamodb-writes 2000]`
  *
- * The delivery path of the Delivery Service, measured on this machine: processDelivery (SSRF check of the resolved
- * address, Standard Webhooks signature, HTTP POST, attempt recorded through the store interface, circuit breaker and
- * rate-limit bookkeeping) against a local keep-alive receiver in its own process, with the in-memory store (the same
- * WebhookStore interface the Lambda uses on DynamoDB).
+ * The delivery path of the Delivery Service, measured on this machine: processDelivery exactly as the Lambda runs it
+ * (event and endpoint read through the store interface, circuit breaker and rate-limit bookkeeping, SSRF check of
+ * every resolved address, Standard Webhooks signature, HTTP POST with the production sender, attempt recorded through
+ * the store interface, breaker state written back) against a local keep-alive receiver in its own process, with the
+ * in-memory store (the same WebhookStore interface the Lambda uses on DynamoDB). The endpoint URL has a host name
+ * (`localhost`), so every attempt goes through the delivery resolver (answers cached 30 s per host) and the check.
  *
- *  - pipeline: keep-alive connections, `--concurrency` deliveries in flight (one Lambda batch runs 10 at once; several
- *    batches run side by side).
- *  - naive: the baseline, in the same run: a new connection per request, one delivery at a time.
+ *  - pipeline: `--concurrency` deliveries in flight (one Lambda batch runs 10 at once; several batches run side by
+ *    side) over the sender's keep-alive pool (undici, one request per connection at a time).
+ *  - naive: the baseline, in the same run: the same path and sender function with `keepAlive: false` (a new
+ *    connection per request, `Connection: close`), one delivery at a time.
  *  - dynamodb-record-attempt: the attempt write alone, through DynamoStore against dynalite (in its own process),
  *    16 in flight, reported beside it (not part of the pipeline figure).
  *
+ * First up to 500 naive and then `--warmup` pipeline deliveries run unmeasured, so the JIT has compiled the path, as
+ * in a warm Lambda instance; one sender per variant serves the whole run, as one serves a Lambda instance.
+ *
  * Latency: per delivery, end to end; "added" = end to end minus the HTTP exchange (the receiver's own time and the
- * loopback round trip), i.e. what the pipeline adds. Prints a table, writes bench/results/webhooks.json and states
- * the machine's load (os.loadavg()) before and after.
+ * loopback round trip), i.e. what the pipeline adds. CPU: user + system time per delivery of this process and of the
+ * receiver's (Linux /proc), a figure less sensitive than rates to other load on the machine. Prints a table, writes
+ * bench/results/webhooks.json and states the machine's load (os.loadavg()) before and after.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -40,6 +47,9 @@ interface Row {
   added_p50_ms: number | null;
   added_p99_ms: number | null;
   peak_rss_mb: number;
+  /** CPU time (user + system) per delivery of the process running the pipeline, and of the receiver's process. */
+  cpu_us_per_delivery: number | null;
+  receiver_cpu_us_per_delivery: number | null;
 }
 
 function args() {
@@ -53,10 +63,15 @@ function args() {
   // The naive baseline is one delivery at a time over a new connection: its rate does not depend on the size, so
   // larger sizes are capped (as bench:onboarding caps its per-row baseline); the row says how many it ran.
   const naiveMax = Number(get('--naive-max', '10000'));
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(concurrency) || concurrency < 1) {
-    throw new Error(`--events: received ${JSON.stringify(get('--events', ''))}, --concurrency: ${concurrency}; expected whole numbers >= 1`);
+  // Deliveries run first and are not measured (naive, then pipeline): the JIT compiles the path and the heap sizes
+  // itself, as in a warm Lambda instance (10,000 deliveries: 1,000 SQS batches of 10).
+  const warmup = Number(get('--warmup', '10000'));
+  // The DynamoDB attempt-write row (0 leaves it out).
+  const dynamoWrites = Number(get('--dynamodb-writes', String(Math.min(2000, Math.max(...sizes)))));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(concurrency) || concurrency < 1 || !Number.isInteger(warmup) || warmup < 0 || !Number.isInteger(dynamoWrites) || dynamoWrites < 0) {
+    throw new Error(`--events: received ${JSON.stringify(get('--events', ''))}, --concurrency: ${concurrency}, --warmup: ${warmup}, --dynamodb-writes: ${dynamoWrites}; expected whole numbers (>= 1; --warmup and --dynamodb-writes >= 0)`);
   }
-  return { sizes, concurrency, naiveMax };
+  return { sizes, concurrency, naiveMax, warmup, dynamoWrites };
 }
 
 function startChild(cmd: string, argv: string[], readyLine: RegExp): Promise<{ child: ChildProcess; line: string }> {
@@ -72,43 +87,70 @@ function startChild(cmd: string, argv: string[], readyLine: RegExp): Promise<{ c
   });
 }
 
+/** CPU time (ms) a process has used so far (Linux: /proc/<pid>/stat, in clock ticks of 10 ms); null elsewhere. */
+function processCpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0);
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /** Samples the RSS every 20 ms while `run` runs. */
 async function withPeakRss<T>(run: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
   try {
     const result = await run();
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, process.memoryUsage.rss());
     return { result, peakMb: Math.round(peak / 1048576) };
   } finally {
     clearInterval(timer);
   }
 }
 
-async function deliveryRun(events: number, port: number, variant: 'pipeline' | 'naive', concurrency: number): Promise<Row> {
+/**
+ * One sender per variant for the whole process, as the Lambda keeps one per instance (`httpSender()` in its lazily
+ * built dependencies): the pipeline's keep-alive connections outlive a run while they are busy, like a warm instance's.
+ */
+const SENDERS: Record<'pipeline' | 'naive', Sender> = { pipeline: httpSender(), naive: httpSender({ keepAlive: false }) };
+
+async function deliveryRun(events: number, receiver: { port: number; pid: number }, variant: 'pipeline' | 'naive', concurrency: number): Promise<Row> {
+  const { port } = receiver;
   const store = new MemoryStore();
   const ring = newKeyring(new Date(), null);
   const box = keyringBox(() => ring);
-  await store.putEndpoint({ id: 'ep_bench', url: `http://127.0.0.1:${port}/hook`, eventTypes: ['bench.event'], status: 'active', secrets: [{ sealed: box.seal(generateEndpointSecret()), createdAt: new Date().toISOString() }], createdAt: new Date().toISOString(), createdBy: 'bench' });
+  // A host name, as real endpoints have: every attempt goes through the resolver (cached per host) and the SSRF check.
+  await store.putEndpoint({ id: 'ep_bench', url: `http://localhost:${port}/hook`, eventTypes: ['bench.event'], status: 'active', secrets: [{ sealed: box.seal(generateEndpointSecret()), createdAt: new Date().toISOString() }], createdAt: new Date().toISOString(), createdBy: 'bench' });
   const body = JSON.stringify({ type: 'bench.event', timestamp: new Date().toISOString(), data: { orderId: 'o-123456', amount: 4200, currency: 'EUR', items: [{ sku: 'sku-1', qty: 2 }, { sku: 'sku-2', qty: 1 }] } });
   for (let i = 0; i < events; i++) {
     const e: EventRecord = { id: `evt_${String(i).padStart(26, '0')}`, type: 'bench.event', body, createdAt: new Date().toISOString(), status: 'pending', deliveries: { ep_bench: 'pending' }, attempts: [], pendingCount: 1, failedCount: 0, expiresAt: 0, createdBy: 'bench' };
     await store.createEvent(e);
   }
-  const inner: Sender = httpSender({ keepAlive: variant === 'pipeline' });
+  const inner: Sender = SENDERS[variant];
+  // The HTTP exchange is timed around the sender (by webhook-id), so the pipeline's own share can be told apart.
+  const exchangeMs = new Map<string, number>();
+  const timed: Sender = async (t, h, b, to) => {
+    const s = performance.now();
+    const r = await inner(t, h, b, to);
+    exchangeMs.set(h['webhook-id'], performance.now() - s);
+    return r;
+  };
   const httpMs: number[] = new Array(events);
   const total: number[] = new Array(events);
   const deps: DeliveryDeps = {
     store,
     queue: { send: async () => undefined, sendToDeadLetter: async () => undefined },
     box,
-    send: inner,
+    send: timed,
     retry: DEFAULT_RETRY_POLICY,
     breaker: DEFAULT_BREAKER_POLICY,
-    ssrf: { requireHttps: false, allowAddresses: ['127.0.0.1'] },
+    // Local receivers only: loopback is allow-listed, as in local mode (a deployed stack never allows it).
+    ssrf: { requireHttps: false, allowAddresses: ['127.0.0.1', '::1'] },
     timeoutMs: 15_000,
     defaultRateLimitPerSecond: 1_000_000,
     disableAfterMs: 5 * 86_400_000,
@@ -121,26 +163,31 @@ async function deliveryRun(events: number, port: number, variant: 'pipeline' | '
     for (;;) {
       const i = next++;
       if (i >= events) return;
+      const eventId = `evt_${String(i).padStart(26, '0')}`;
       const started = performance.now();
-      // The HTTP exchange is timed around the sender, so the pipeline's own share can be told apart.
-      const wrapped: DeliveryDeps = { ...deps, send: async (t, h, b, to) => { const s = performance.now(); const r = await inner(t, h, b, to); httpMs[i] = performance.now() - s; return r; } };
-      const outcome = await processDelivery({ eventId: `evt_${String(i).padStart(26, '0')}`, endpointId: 'ep_bench', attempt: 1 }, wrapped);
-      if (outcome !== 'succeeded') failures++;
+      const outcome = await processDelivery({ eventId, endpointId: 'ep_bench', attempt: 1 }, deps);
       total[i] = performance.now() - started;
+      if (outcome !== 'succeeded') failures++;
+      httpMs[i] = exchangeMs.get(eventId) ?? 0;
+      exchangeMs.delete(eventId);
     }
   };
   const width = variant === 'pipeline' ? concurrency : 1;
+  const cpu0 = process.cpuUsage();
+  const receiverCpu0 = processCpuMs(receiver.pid);
   const { result: seconds, peakMb } = await withPeakRss(async () => {
     const t0 = performance.now();
     await Promise.all(Array.from({ length: width }, worker));
     return (performance.now() - t0) / 1000;
   });
+  const cpu = process.cpuUsage(cpu0);
+  const receiverCpu1 = processCpuMs(receiver.pid);
   if (failures) throw new Error(`${variant} ${events}: ${failures} deliveries did not succeed`);
   const delivered = [...store.events.values()].filter((e) => e.status === 'delivered').length;
   if (delivered !== events) throw new Error(`${variant} ${events}: ${delivered} events delivered`);
   const sortedTotal = [...total].sort((a, b) => a - b);
   const added = total.map((t, i) => t - httpMs[i]).sort((a, b) => a - b);
-  return { events, variant: variant === 'pipeline' ? `pipeline (keep-alive, ${concurrency} in flight)` : 'naive (new connection, 1 at a time)', deliveries_per_s: Math.round(events / seconds), p50_ms: round(pct(sortedTotal, 50)), p99_ms: round(pct(sortedTotal, 99)), added_p50_ms: round(pct(added, 50)), added_p99_ms: round(pct(added, 99)), peak_rss_mb: peakMb };
+  return { events, variant: variant === 'pipeline' ? `pipeline (keep-alive, ${concurrency} in flight)` : 'naive (new connection, 1 at a time)', deliveries_per_s: Math.round(events / seconds), p50_ms: round(pct(sortedTotal, 50)), p99_ms: round(pct(sortedTotal, 99)), added_p50_ms: round(pct(added, 50)), added_p99_ms: round(pct(added, 99)), peak_rss_mb: peakMb, cpu_us_per_delivery: Math.round((cpu.user + cpu.system) / events), receiver_cpu_us_per_delivery: receiverCpu0 === null || receiverCpu1 === null ? null : Math.round(((receiverCpu1 - receiverCpu0) * 1000) / events) };
 }
 
 async function dynamoRun(writes: number): Promise<Row> {
@@ -185,24 +232,28 @@ async function dynamoRun(writes: number): Promise<Row> {
     });
     times.sort((a, b) => a - b);
     ddb.destroy();
-    return { events: writes, variant: 'dynamodb-record-attempt (dynalite, 16 in flight)', deliveries_per_s: Math.round(writes / seconds), p50_ms: round(pct(times, 50)), p99_ms: round(pct(times, 99)), added_p50_ms: null, added_p99_ms: null, peak_rss_mb: peakMb };
+    return { events: writes, variant: 'dynamodb-record-attempt (dynalite, 16 in flight)', deliveries_per_s: Math.round(writes / seconds), p50_ms: round(pct(times, 50)), p99_ms: round(pct(times, 99)), added_p50_ms: null, added_p99_ms: null, peak_rss_mb: peakMb, cpu_us_per_delivery: null, receiver_cpu_us_per_delivery: null };
   } finally {
     child.kill();
   }
 }
 
 async function main(): Promise<void> {
-  const { sizes, concurrency, naiveMax } = args();
+  const { sizes, concurrency, naiveMax, warmup, dynamoWrites } = args();
   const loadBefore = loadavg().map((l) => round(l));
   const receiver = await startChild(process.execPath, [join(__dirname, 'receiver.js')], /^\d+\n/);
-  const port = Number(receiver.line.trim());
+  const target = { port: Number(receiver.line.trim()), pid: receiver.child.pid! };
   const rows: Row[] = [];
   try {
-    for (const n of sizes) {
-      rows.push(await deliveryRun(n, port, 'pipeline', concurrency));
-      rows.push({ ...(await deliveryRun(Math.min(n, naiveMax), port, 'naive', concurrency)), events: n, ...(n > naiveMax ? { variant: `naive (new connection, 1 at a time; ran ${naiveMax} of ${n})` } : {}) });
+    if (warmup > 0) {
+      await deliveryRun(Math.min(warmup, 500), target, 'naive', concurrency);
+      await deliveryRun(warmup, target, 'pipeline', concurrency);
     }
-    rows.push(await dynamoRun(Math.min(2000, Math.max(...sizes))));
+    for (const n of sizes) {
+      rows.push(await deliveryRun(n, target, 'pipeline', concurrency));
+      rows.push({ ...(await deliveryRun(Math.min(n, naiveMax), target, 'naive', concurrency)), events: n, ...(n > naiveMax ? { variant: `naive (new connection, 1 at a time; ran ${naiveMax} of ${n})` } : {}) });
+    }
+    if (dynamoWrites > 0) rows.push(await dynamoRun(dynamoWrites));
   } finally {
     receiver.child.kill();
   }
@@ -210,8 +261,9 @@ async function main(): Promise<void> {
   const out = resolve(__dirname, '..', 'results', 'webhooks.json');
   mkdirSync(resolve(__dirname, '..', 'results'), { recursive: true });
   writeFileSync(out, `${JSON.stringify(rows, null, 2)}\n`);
-  const header = ['events', 'variant', 'deliveries/s', 'p50 ms', 'p99 ms', 'added p50', 'added p99', 'peak RSS MB'];
-  const lines = rows.map((r) => [String(r.events), r.variant, String(r.deliveries_per_s), String(r.p50_ms), String(r.p99_ms), r.added_p50_ms === null ? '-' : String(r.added_p50_ms), r.added_p99_ms === null ? '-' : String(r.added_p99_ms), String(r.peak_rss_mb)]);
+  const header = ['events', 'variant', 'deliveries/s', 'p50 ms', 'p99 ms', 'added p50', 'added p99', 'peak RSS MB', 'CPU us/dlv', 'receiver CPU us/dlv'];
+  const dash = (v: number | null) => (v === null ? '-' : String(v));
+  const lines = rows.map((r) => [String(r.events), r.variant, String(r.deliveries_per_s), String(r.p50_ms), String(r.p99_ms), dash(r.added_p50_ms), dash(r.added_p99_ms), String(r.peak_rss_mb), dash(r.cpu_us_per_delivery), dash(r.receiver_cpu_us_per_delivery)]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cols: string[]) => cols.map((c, i) => (i === 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   process.stdout.write(`${fmt(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${lines.map(fmt).join('\n')}\n`);
@@ -220,6 +272,7 @@ async function main(): Promise<void> {
     const b = rows.find((r) => r.events === n && r.variant.startsWith('naive'))!;
     process.stdout.write(`${n} events: pipeline ${p.deliveries_per_s}/s = ${round(p.deliveries_per_s / b.deliveries_per_s)}x the naive baseline; added p99 ${p.added_p99_ms} ms (targets: >= 5000/s, >= 10x, <= 5 ms)\n`);
   }
+  process.stdout.write(`warm-up (not measured): ${Math.min(warmup, 500)} naive, then ${warmup} pipeline deliveries\n`);
   process.stdout.write(`machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; load average (1/5/15 min) before ${loadBefore.join(' / ')}, after ${loadAfter.join(' / ')}\n`);
   process.stdout.write(`wrote ${out}\n`);
 }

@@ -10,6 +10,8 @@ export { cidrsOverlap, isIpv4Cidr } from './fields';
 
 const CDN_STAGE = stageBySlug('09-cdn').number;
 const HA_STAGE = stageBySlug('12-high-availability').number;
+/** Zones of ClassifyHub's RDS Multi-AZ DB cluster (stage 12 on): a writer and two readable standbys, one per zone. */
+const DB_CLUSTER_ZONES = 3;
 const OBSERVABILITY_STAGE = stageBySlug('13-observability').number;
 const MULTI_REGION_STAGE = stageBySlug('14-multi-region').number;
 
@@ -231,11 +233,13 @@ export const environmentSchema = environmentBaseSchema.superRefine((env, ctx) =>
   }
   const ch = env.classifyhub;
   const minZones = TIER_PROFILES[env.tier].minAvailabilityZones;
-  if (stage.number >= HA_STAGE && env.network.availabilityZones.length < minZones) {
+  // ClassifyHub's database from stage 12 is an RDS Multi-AZ DB cluster: one instance in each of three zones, on every tier.
+  const classifyHubZones = Math.max(minZones, DB_CLUSTER_ZONES);
+  if (stage.number >= HA_STAGE && env.network.availabilityZones.length < classifyHubZones) {
     ctx.addIssue({
       code: z.ZodIssueCode.custom,
       path: ['network', 'availabilityZones'],
-      message: `stage ${stage.slug} spreads every service over the zones; the ${env.tier} tier needs at least ${minZones}`,
+      message: `stage ${stage.slug} spreads every service over the zones and its Multi-AZ DB cluster needs three; the ${env.tier} tier needs at least ${classifyHubZones} (got ${env.network.availabilityZones.length})`,
     });
   }
   if (ch.decommissionDockerHost && stage.number < HA_STAGE) {
@@ -273,8 +277,8 @@ export const environmentSchema = environmentBaseSchema.superRefine((env, ctx) =>
       r.availabilityZones.forEach((az, j) => {
         if (!az.startsWith(r.region)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...path, 'availabilityZones', j], message: `AZ must be in the region ${r.region}` });
       });
-      if (r.availabilityZones.length < minZones) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...path, 'availabilityZones'], message: `the ${env.tier} tier needs at least ${minZones} zones per region` });
+      if (r.availabilityZones.length < classifyHubZones) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...path, 'availabilityZones'], message: `the ${env.tier} tier needs at least ${classifyHubZones} zones per region (the Multi-AZ DB cluster puts one instance in each of three; got ${r.availabilityZones.length})` });
       }
       const clash = cidrs.find((c) => cidrsOverlap(c.cidr, r.cidr));
       if (clash) {

@@ -17,8 +17,14 @@ export interface TierProfile {
   readonly natLayout: 'single' | 'per-az';
   /** Zones the network must have from stage 12 (every service spreads over them). */
   readonly minAvailabilityZones: number;
-  /** Instance classes of the managed data stores from stage 12 (always Multi-AZ: the stage is about availability). */
+  /**
+   * Instance classes of the managed data stores from stage 12 (always Multi-AZ: the stage is about availability).
+   * `database` is the class of each of the three instances of ClassifyHub's Multi-AZ DB cluster (a class family with
+   * local NVMe: m6gd, r6gd, ...; see modules/database DB_CLUSTER_INSTANCE_FAMILIES).
+   */
   readonly instanceClasses: { readonly database: string; readonly cache: string; readonly search: string };
+  /** io1 storage of each instance of ClassifyHub's Multi-AZ DB cluster from stage 12 (no autoscaling: raise by hand). */
+  readonly databaseStorage: { readonly allocatedGiB: number; readonly iops: number };
   /** Fargate size and task count floor of each ECS service from stage 12. */
   readonly tasks: { readonly cpu: number; readonly memoryMiB: number; readonly min: number; readonly max: number };
   /** Product onboarding (seed 002): its RDS catalog database; Multi-AZ on the prod tier only. */
@@ -76,7 +82,8 @@ export interface TierProfile {
 export const TIER_PROFILES = {
   dev: {
     deletionProtection: false, backupRetentionDays: 3, logRetentionDays: 14, natLayout: 'single', minAvailabilityZones: 2,
-    instanceClasses: { database: 'db.t4g.medium', cache: 'cache.t4g.small', search: 't3.medium.search' },
+    instanceClasses: { database: 'db.m6gd.large', cache: 'cache.t4g.small', search: 't3.medium.search' },
+    databaseStorage: { allocatedGiB: 100, iops: 1000 },
     tasks: { cpu: 256, memoryMiB: 512, min: 2, max: 4 },
     onboardingDatabase: { instanceClass: 'db.t4g.medium', multiAz: false },
     keyDeletionWindowDays: 7, secretRecoveryWindowDays: 7, cdnPriceClass: 'PriceClass_100',
@@ -87,7 +94,8 @@ export const TIER_PROFILES = {
   },
   staging: {
     deletionProtection: true, backupRetentionDays: 7, logRetentionDays: 30, natLayout: 'single', minAvailabilityZones: 2,
-    instanceClasses: { database: 'db.t4g.large', cache: 'cache.t4g.medium', search: 'm6g.large.search' },
+    instanceClasses: { database: 'db.m6gd.large', cache: 'cache.t4g.medium', search: 'm6g.large.search' },
+    databaseStorage: { allocatedGiB: 100, iops: 1000 },
     tasks: { cpu: 512, memoryMiB: 1024, min: 2, max: 6 },
     onboardingDatabase: { instanceClass: 'db.t4g.medium', multiAz: false },
     keyDeletionWindowDays: 30, secretRecoveryWindowDays: 30, cdnPriceClass: 'PriceClass_100',
@@ -98,7 +106,8 @@ export const TIER_PROFILES = {
   },
   prod: {
     deletionProtection: true, backupRetentionDays: 30, logRetentionDays: 365, natLayout: 'per-az', minAvailabilityZones: 3,
-    instanceClasses: { database: 'db.r6g.large', cache: 'cache.r7g.large', search: 'r6g.large.search' },
+    instanceClasses: { database: 'db.r6gd.large', cache: 'cache.r7g.large', search: 'r6g.large.search' },
+    databaseStorage: { allocatedGiB: 200, iops: 3000 },
     tasks: { cpu: 1024, memoryMiB: 2048, min: 3, max: 12 },
     onboardingDatabase: { instanceClass: 'db.r6g.large', multiAz: true },
     keyDeletionWindowDays: 30, secretRecoveryWindowDays: 30, cdnPriceClass: 'PriceClass_All',

@@ -9,16 +9,19 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { validateProps, withDefaults, LOG_RETENTION_DAYS, PropRule } from '../core/props';
+import { validateProps, withDefaults, PropRule } from '../core/props';
 import { nameTags, pascalCase } from '../core/tags';
 import { IGrantable } from '../iam/policy';
 import { actionsVerb, grantStatement } from '../iam/grant';
 import { ServiceRole } from '../iam/role';
 import { ISecretReference } from '../secret';
-import { DATABASE_DEFAULTS, DATABASE_PARAMETERS, DATABASE_SETTINGS, MONITORING_INTERVALS_SECONDS } from './defaults';
+import { DATABASE_DEFAULTS, DATABASE_PARAMETERS, DATABASE_SETTINGS } from './defaults';
+import { createDatabaseSurroundings, isWhole, MAX_IDENTIFIER_LENGTH, RdsManagedSecret, sharedDatabaseRules } from './base';
 import { AllowFromOptions, PeerAccess } from '../core/connections';
 
 export { DATABASE_DEFAULTS, DATABASE_PARAMETERS, DATABASE_SETTINGS } from './defaults';
+export { DatabaseCluster, DATABASE_CLUSTER_DEFAULTS, DB_CLUSTER_INSTANCE_FAMILIES } from './cluster';
+export type { DatabaseClusterProps } from './cluster';
 
 export interface DatabaseProps {
   /** Prefix of every resource name, e.g. "classifyhub-prod". */
@@ -138,56 +141,15 @@ export interface DatabaseReplica {
   readonly endpoint: string;
 }
 
-/**
- * The master-user secret RDS creates and rotates itself (never in Terraform state). Statement ids:
- * `<verb><database path>MasterSecret`, and `...Key` for kms:Decrypt of its customer managed key.
- */
-class RdsManagedSecret implements ISecretReference {
-  constructor(readonly secretArn: string, private readonly database: Database, private readonly key?: KmsKey) {}
-
-  /**
-   * Lets the grantee perform `actions` on the secret; with a customer managed key and
-   * secretsmanager:GetSecretValue among them, also kms:Decrypt of the key through Secrets Manager only.
-   */
-  grant(grantee: IGrantable, ...actions: string[]): void {
-    this.grantAs(grantee, actionsVerb(actions), actions);
-  }
-
-  /** GetSecretValue and DescribeSecret (sid `Read<database>MasterSecret`). */
-  grantRead(grantee: IGrantable): void {
-    this.grantAs(grantee, 'Read', ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
-  }
-
-  /** GetSecretValue only (sid `ReadValue<database>MasterSecret`): the least a client needs to connect. */
-  grantReadValue(grantee: IGrantable): void {
-    this.grantAs(grantee, 'ReadValue', ['secretsmanager:GetSecretValue']);
-  }
-
-  private grantAs(grantee: IGrantable, verb: string, actions: readonly string[]): void {
-    grantStatement(grantee, { verb, resource: this.database, suffix: 'MasterSecret', actions, resources: [this.secretArn] });
-    if (this.key && actions.includes('secretsmanager:GetSecretValue')) {
-      grantStatement(grantee, {
-        verb,
-        resource: this.database,
-        suffix: 'MasterSecretKey',
-        actions: ['kms:Decrypt'],
-        resources: [this.key.arn],
-        conditions: { StringLike: { 'kms:ViaService': 'secretsmanager.*.amazonaws.com' } },
-      });
-    }
-  }
-}
 
 const IDENTIFIER_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 const IDENTIFIER_RULE = 'a lower-case letter, then lower-case letters, digits or hyphens (at most 63 characters), no "--", not ending with "-"';
 const isIdentifier = (s: string): boolean => IDENTIFIER_PATTERN.test(s) && !s.includes('--') && !s.endsWith('-');
 const isInstanceClass = (s: string): boolean => /^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(s);
-const isWhole = (n: number, min: number, max: number): boolean => Number.isInteger(n) && n >= min && n <= max;
 /** Props merged over the defaults; the identifier default derives from namePrefix. */
 const resolveProps = (props: DatabaseProps) => withDefaults({ ...DATABASE_DEFAULTS, identifier: `${props.namePrefix}-postgres` }, props);
 type ResolvedProps = ReturnType<typeof resolveProps>;
 /** Longest identifier for which `<identifier>-monitoring` fits IAM's 64-character role names. */
-const MAX_IDENTIFIER_LENGTH = 64 - '-monitoring'.length;
 
 /**
  * RDS for PostgreSQL: an encrypted, private, multi-AZ instance with gp3 storage
@@ -235,12 +197,7 @@ export class Database extends Construct {
       { field: 'instanceClass', valid: (x) => isInstanceClass(x.instanceClass), expected: 'an RDS instance class such as db.t4g.medium' },
       { field: 'allocatedStorageGiB', valid: (x) => isWhole(x.allocatedStorageGiB, 20, 65_536), expected: 'a whole number from 20 to 65536' },
       { field: 'maxAllocatedStorageGiB', valid: (x) => isWhole(x.maxAllocatedStorageGiB, x.allocatedStorageGiB, 65_536), expected: `a whole number from allocatedStorageGiB (${p.allocatedStorageGiB}) to 65536` },
-      { field: 'databaseName', valid: (x) => /^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(x.databaseName) && !['postgres', 'template0', 'template1', 'rdsadmin'].includes(x.databaseName), expected: 'a letter, then letters, digits or underscores (at most 63), not postgres/template0/template1/rdsadmin' },
-      { field: 'masterUsername', valid: (x) => /^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(x.masterUsername) && !/^(rds|pg_)/i.test(x.masterUsername), expected: 'a letter, then letters, digits or underscores (at most 63), not starting with "rds" or "pg_"' },
-      { field: 'backupRetentionDays', valid: (x) => isWhole(x.backupRetentionDays, 1, 35), expected: 'a whole number from 1 to 35 (multi-AZ and read replicas need backups)' },
-      { field: 'performanceInsightsRetentionDays', valid: (x) => x.performanceInsightsRetentionDays === 7 || x.performanceInsightsRetentionDays === 731 || (isWhole(x.performanceInsightsRetentionDays / 31, 1, 23)), expected: '7, 31 × months (31 to 713), or 731' },
-      { field: 'monitoringIntervalSeconds', valid: (x) => (MONITORING_INTERVALS_SECONDS as readonly number[]).includes(x.monitoringIntervalSeconds), expected: `one of ${MONITORING_INTERVALS_SECONDS.join(', ')}` },
-      { field: 'logRetentionDays', valid: (x) => (LOG_RETENTION_DAYS as readonly number[]).includes(x.logRetentionDays), expected: `one of ${LOG_RETENTION_DAYS.join(', ')}` },
+      ...sharedDatabaseRules<typeof view>(' (multi-AZ and read replicas need backups)'),
     ];
     validateProps('Database', view, rules);
     this.settings = p;
@@ -249,18 +206,7 @@ export class Database extends Construct {
     this.masterUsername = p.masterUsername;
     this.parameterGroupFamily = `postgres${major}`;
 
-    this.securityGroup = new SecurityGroup(this, 'security_group', {
-      name: p.identifier,
-      description: `PostgreSQL ${p.identifier}: no ingress until allowFrom(peer)`,
-      vpcId: p.vpc.id,
-      tags: nameTags(p.identifier),
-    });
-    this.subnetGroup = new DbSubnetGroup(this, 'subnet_group', {
-      name: p.identifier,
-      description: `Private subnets of ${p.identifier}`,
-      subnetIds: p.subnets.map((s) => s.id),
-      tags: nameTags(p.identifier),
-    });
+    ({ securityGroup: this.securityGroup, subnetGroup: this.subnetGroup, monitoringRole: this.monitoringRole, monitoringPolicyAttachments: this.monitoringPolicyAttachments } = createDatabaseSurroundings(this, p.identifier, p.vpc, p.subnets));
     this.parameterGroup = new DbParameterGroup(this, 'parameter_group', {
       // The family is in the name: a major upgrade creates the new group before the old one goes.
       name: `${p.identifier}-${this.parameterGroupFamily}`,
@@ -270,14 +216,6 @@ export class Database extends Construct {
       lifecycle: { createBeforeDestroy: true },
       tags: nameTags(`${p.identifier}-${this.parameterGroupFamily}`),
     });
-    this.monitoringRole = new ServiceRole(this, 'monitoring_role', {
-      roleName: `${p.identifier}-monitoring`,
-      assumedBy: DATABASE_SETTINGS.monitoringPrincipal,
-      description: `RDS enhanced monitoring of ${p.identifier}`,
-      managedPolicyArns: [DATABASE_SETTINGS.monitoringPolicyArn],
-    });
-    // RDS checks the role's permissions when enhanced monitoring is turned on: wait for the attachment.
-    this.monitoringPolicyAttachments = this.monitoringRole.node.children.filter((c): c is IamRolePolicyAttachment => c instanceof IamRolePolicyAttachment);
     this.logGroups = this.createLogGroups('', p.identifier);
 
     this.instance = new DbInstance(this, 'instance', {

@@ -96,6 +96,11 @@ export interface DockerHostProps {
    * @default [443, 80]
    */
   readonly ingressPorts?: readonly number[];
+  /**
+   * Description of the ingress rule of a port (what answers there), by port.
+   * @default "HTTPS from the internet" for 443, "TCP <port> from the internet" otherwise
+   */
+  readonly ingressDescriptions?: Readonly<Record<number, string>>;
 }
 
 /**
@@ -152,7 +157,7 @@ export class DockerHost extends Construct {
     for (const port of p.ingressPorts) {
       new VpcSecurityGroupIngressRule(this, `ingress_${port}`, {
         securityGroupId: this.securityGroup.id,
-        description: port === 443 ? 'HTTPS from the internet' : `TCP ${port} from the internet`,
+        description: props.ingressDescriptions?.[port] ?? (port === 443 ? 'HTTPS from the internet' : `TCP ${port} from the internet`),
         ipProtocol: 'tcp',
         fromPort: port,
         toPort: port,

@@ -7,6 +7,8 @@ import { LambdaFunction as LambdaFunctionResource } from '@cdktf/provider-aws/li
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
+import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -291,6 +293,8 @@ export class LambdaFunction extends Construct {
   /** Where failed asynchronous invocations go (`asyncOnFailureQueue`), if anywhere. */
   readonly asyncOnFailureQueue?: SqsQueue;
   private readonly sources = new Set<string>();
+  /** The URL of `addPublicUrl` (a Terraform reference), if it was called. */
+  publicUrl?: string;
 
   constructor(scope: Construct, id: string, props: LambdaFunctionProps) {
     super(scope, id);
@@ -444,6 +448,62 @@ export class LambdaFunction extends Construct {
   }
 
   /**
+   * A public HTTPS endpoint for the function (`aws_lambda_function_url.<id>_url`, auth type NONE) and the
+   * resource-based statements Lambda requires for it: lambda:InvokeFunctionUrl for anyone, limited to
+   * URL calls of auth type NONE (`aws_lambda_permission.<id>_url_permission`), and, since October 2025,
+   * lambda:InvokeFunction (`aws_lambda_permission.<id>_url_invoke_permission`). Provider 5.x cannot add the
+   * `lambda:InvokedViaFunctionUrl` condition to the second one, so the function must authenticate every
+   * event itself (a direct Invoke gets the same answer as the URL). Callable once; returns the URL.
+   */
+  addPublicUrl(options: { readonly corsAllowedOrigins?: readonly string[]; readonly corsAllowedMethods?: readonly string[] } = {}): string {
+    if (this.publicUrl) throw new Error(`LambdaFunction ${this.node.path}: addPublicUrl was already called`);
+    const permissions = [
+      new LambdaPermission(this, 'url_permission', {
+        statementId: 'AllowPublicFunctionUrl',
+        action: 'lambda:InvokeFunctionUrl',
+        functionName: this.function.functionName,
+        principal: '*',
+        functionUrlAuthType: 'NONE',
+      }),
+      new LambdaPermission(this, 'url_invoke_permission', {
+        statementId: 'AllowPublicFunctionUrlInvoke',
+        action: 'lambda:InvokeFunction',
+        functionName: this.function.functionName,
+        principal: '*',
+      }),
+    ];
+    const url = new LambdaFunctionUrl(this, 'url', {
+      functionName: this.function.functionName,
+      authorizationType: 'NONE',
+      cors: options.corsAllowedOrigins?.length
+        ? { allowOrigins: [...options.corsAllowedOrigins], allowMethods: [...(options.corsAllowedMethods ?? ['GET'])], allowHeaders: ['authorization', 'content-type'], maxAge: 3600 }
+        : undefined,
+      dependsOn: permissions,
+    });
+    this.publicUrl = url.functionUrl;
+    return this.publicUrl;
+  }
+
+  /**
+   * Invokes the function once at apply time with `input` (JSON), and again whenever a value of `triggers`
+   * changes (`aws_lambda_invocation.<id>`, e.g. a migration run keyed by the migrations' hash). The apply
+   * fails when the function returns an error. The invocation is created in `scope` under `id`.
+   */
+  invokeOnChange(scope: Construct, id: string, options: { readonly input: string; readonly triggers: Readonly<Record<string, string>>; readonly dependsOn?: readonly TerraformResource[] }): LambdaInvocation {
+    validateProps('LambdaFunction.invokeOnChange', options, [
+      { field: 'input', valid: (x) => isJsonObject(x.input), expected: 'a JSON object' },
+      { field: 'input', valid: (x) => Buffer.byteLength(x.input) <= 6 * 1024 * 1024, expected: 'at most 6 MB (the synchronous invocation payload limit)' },
+      { field: 'triggers', valid: (x) => Object.keys(x.triggers).length >= 1, expected: 'at least one trigger value' },
+    ]);
+    return new LambdaInvocation(scope, id, {
+      functionName: this.function.functionName,
+      input: options.input,
+      triggers: { ...options.triggers },
+      dependsOn: [this.rolePolicy(), ...(options.dependsOn ?? [])],
+    });
+  }
+
+  /**
    * Invokes the function with batches of the table's stream
    * (`aws_lambda_event_source_mapping.<function id>_<table id>_stream_source`) and grants the role
    * the stream reads (and sending to `onFailureQueue`).
@@ -573,6 +633,16 @@ export class BucketNotifications extends Construct {
       // S3 sends a test event when the configuration is saved: the permissions must exist first.
       dependsOn: permissions,
     });
+  }
+}
+
+/** Whether `text` is a JSON object (not an array, null or a scalar). */
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+  } catch {
+    return false;
   }
 }
 

@@ -196,6 +196,8 @@ class ModelBuilder {
       const replica = r.body.replicate_source_db !== undefined;
       this.addNode(r, `RDS ${String(r.body.engine ?? 'postgres')} ${replica ? 'read replica' : 'primary'}`, 'database');
     }
+    // A Multi-AZ DB cluster (db_cluster_instance_class set): one writer and two readable standbys.
+    for (const r of this.ofType('aws_rds_cluster')) this.addNode(r, r.body.db_cluster_instance_class !== undefined ? `RDS ${String(r.body.engine ?? 'postgres')} Multi-AZ DB cluster` : `Aurora ${String(r.body.engine ?? '')}`.trim(), 'database');
     for (const r of this.ofType('aws_elasticache_replication_group')) this.addNode(r, `ElastiCache ${String(r.body.engine ?? 'redis')}`, 'database');
     for (const r of this.ofType('aws_opensearch_domain')) this.addNode(r, 'OpenSearch', 'database');
     for (const r of this.ofType('aws_s3_bucket')) this.addNode(r, `S3 ${this.shortName(String(r.body.bucket ?? r.name), r)}`, 'store');
@@ -379,8 +381,9 @@ class ModelBuilder {
       const to = this.ownersOf(target[1]);
       if (peer) {
         for (const from of this.ownersOf(peer[1])) for (const t of to) this.edge(from, this.hostEntry(t, port), `:${port}`);
-      } else if (rule.body.cidr_ipv4 === '0.0.0.0/0' && port === '443') {
-        for (const t of to) this.edge(user, this.hostEntry(t, port), 'HTTPS :443');
+      } else if (rule.body.cidr_ipv4 === '0.0.0.0/0' && (port === '443' || /^HTTPS\b/.test(String(rule.body.description ?? '')))) {
+        // 443, and other HTTPS ports said so by the rule (ClassifyHub's API and search on their own ports, stages 3-6).
+        for (const t of to) this.edge(user, this.hostEntry(t, port), `HTTPS :${port}`);
       }
     }
   }

@@ -15,6 +15,8 @@ export function synthInto(outdir: string, build: (app: App) => void): string[] {
   const scratch = `${target}.tmp-${process.pid}`;
   fs.rmSync(scratch, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(target), { recursive: true });
+  const sourceMaps = process.sourceMapsEnabled;
+  process.setSourceMapsEnabled(false);
   try {
     const app = new App({ outdir: scratch, skipBackendValidation: true });
     build(app);
@@ -22,6 +24,7 @@ export function synthInto(outdir: string, build: (app: App) => void): string[] {
     requireDeclaredState(scratch);
     return publish(scratch, target);
   } finally {
+    process.setSourceMapsEnabled(sourceMaps);
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 }

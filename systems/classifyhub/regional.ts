@@ -8,7 +8,8 @@ import { Queue } from '../../modules/queue';
 import { EmailDomain } from '../../modules/email';
 import { LoadBalancer } from '../../modules/load-balancer';
 import { Cluster, FargateService } from '../../modules/service';
-import { Database, DatabaseReplica } from '../../modules/database';
+import { DatabaseCluster } from '../../modules/database';
+import { customerManagedKey } from '../../modules/kms';
 import { CacheCluster } from '../../modules/cache';
 import { SearchDomain } from '../../modules/search';
 import { ShieldAdvancedProtection, WebAcl } from '../../modules/waf';
@@ -101,8 +102,8 @@ export interface HighAvailability {
   readonly gatewayTarget: LbTargetGroup;
   readonly cluster: Cluster;
   readonly services: { readonly gateway: FargateService; readonly backend: FargateService; readonly frontend: FargateService; readonly worker: FargateService; readonly search: FargateService };
-  readonly database: Database;
-  readonly readReplica: DatabaseReplica;
+  /** Multi-AZ DB cluster: a writer and two readable standbys (seed: RDS primary, standby serving reads). */
+  readonly database: DatabaseCluster;
   readonly cache: CacheCluster;
   readonly search: SearchDomain;
 }
@@ -112,8 +113,9 @@ export interface HighAvailability {
  * subnets in front of the API gateway on ECS Fargate; backend, frontend,
  * search (the signing proxy to OpenSearch, reachable only from the gateway) and
  * notification worker as Fargate services in the private subnets, reaching
- * each other through Service Connect; RDS PostgreSQL Multi-AZ with the read
- * replica of stage 10; ElastiCache Redis (cache and rate-limit counters);
+ * each other through Service Connect; RDS for PostgreSQL as a Multi-AZ DB
+ * cluster (writer endpoint for writes, reader endpoint on the two readable
+ * standbys for the reads stage 10 split off); ElastiCache Redis (cache and rate-limit counters);
  * OpenSearch across the zones. Same images and container contract as the
  * Docker host.
  */
@@ -147,21 +149,31 @@ export function buildHighAvailability(scope: Construct, env: Environment, caps: 
   if (env.shieldAdvanced) new ShieldAdvancedProtection(scope, 'alb_shield', { name: `${names.prefix}-alb`, resourceArn: loadBalancer.loadBalancer.arn });
   const cluster = new Cluster(scope, 'ecs_cluster', { namePrefix: names.prefix, serviceConnectNamespace: names.serviceNamespace });
 
-  const database = new Database(scope, 'database', {
+  // Seed 001 draws "RDS Primary" and an "RDS Standby Replica" with sync replication that serves reads: a Multi-AZ
+  // DB cluster (one writer, two readable standbys in three zones, a commit waits for one standby). Its reader
+  // endpoint takes the reads stage 10 split off, so no separate (asynchronous) read replica.
+  const databaseKey = customerManagedKey(scope, 'database_key', {
+    description: `${names.prefix}-postgres: storage, Performance Insights and master secret`,
+    aliasName: `alias/${names.prefix}-postgres`,
+    accountId: env.account.id,
+    deletionWindowDays: profile.keyDeletionWindowDays,
+  });
+  const database = new DatabaseCluster(scope, 'database', {
     namePrefix: names.prefix,
     vpc: network.vpc,
     subnets: privateSubnets,
     // Major version only: RDS applies minor upgrades itself, and a pinned minor would plan a downgrade afterwards.
     engineVersion: '15',
     instanceClass: profile.instanceClasses.database,
-    multiAz: true,
+    storageType: 'io1',
+    allocatedStorageGiB: profile.databaseStorage.allocatedGiB,
+    iops: profile.databaseStorage.iops,
+    kmsKey: databaseKey.key,
     backupRetentionDays: profile.backupRetentionDays,
     deletionProtection: profile.deletionProtection,
     preventDestroy: profile.deletionProtection,
     logRetentionDays: profile.logRetentionDays,
   });
-  // Stage 10's read replica, now managed by RDS.
-  const readReplica = database.addReadReplica('read_replica');
   const cache = new CacheCluster(scope, 'cache', {
     namePrefix: names.prefix,
     vpc: network.vpc,
@@ -198,7 +210,7 @@ export function buildHighAvailability(scope: Construct, env: Environment, caps: 
     },
     database: {
       host: database.address,
-      readHost: readReplica.address,
+      readHost: database.readerAddress,
       port: database.port,
       name: database.databaseName,
       user: database.masterUsername,
@@ -278,7 +290,7 @@ export function buildHighAvailability(scope: Construct, env: Environment, caps: 
   base.notifications?.grantConsumeMessages(worker.taskRole);
   base.email?.grantSend(worker.taskRole, ch.senderEmail);
 
-  return { loadBalancer, webAcl, gatewayTarget, cluster, services: { gateway, backend, frontend, worker, search: searchService }, database, readReplica, cache, search };
+  return { loadBalancer, webAcl, gatewayTarget, cluster, services: { gateway, backend, frontend, worker, search: searchService }, database, cache, search };
 }
 
 /**
@@ -298,7 +310,8 @@ export function buildObservability(scope: Construct, env: Environment, region: R
     ...Object.entries(ha.services).flatMap(([key, service]) =>
       ecsServiceAlarms(scope, `${key}_service_alarms`, { topic, clusterName: ha.cluster.clusterName, serviceName: service.serviceName }),
     ),
-    ...databaseAlarms(scope, 'database_alarms', { topic, instanceIdentifier: ha.database.identifier, replicaIdentifiers: [ha.readReplica.identifier] }),
+    // Per instance of the cluster (RDS names them <cluster>-instance-1..3); the writer role moves between them on failover.
+    ...databaseAlarms(scope, 'database_alarms', { topic, instanceIdentifier: ha.database.memberIdentifiers[0], replicaIdentifiers: ha.database.memberIdentifiers.slice(1) }),
     ...cacheAlarms(scope, 'cache_alarms', { topic, memberClusterIds: ha.cache.memberClusterIds }),
     ...searchAlarms(scope, 'search_alarms', { topic, domainName: ha.search.domainName, accountId: env.account.id }),
     ...(base.notifications

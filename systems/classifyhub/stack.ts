@@ -16,6 +16,7 @@ import { classifyHubNames, regionalNames } from './names';
 import { HostRuntime } from './host/runtime';
 import { RegionSpec, buildHighAvailability, buildObservability, buildRegionBase, wafRateLimitPer5Minutes } from './regional';
 import { renderUserData } from './host/user-data';
+import { DIRECT_PORTS, directEntryPoints } from './host/runtime';
 import { Guardrails } from '../../modules/guardrails';
 import { ShieldAdvancedProtection, WebAcl } from '../../modules/waf';
 
@@ -90,6 +91,9 @@ export class ClassifyHubStack extends ReadableStack {
           logRetentionDays: profile.logRetentionDays,
           backupRetentionDays: profile.backupRetentionDays,
           deletionProtection: profile.deletionProtection,
+          // Stages 3-6: the API and search have public ports of their own (seed 001); from 7 only the gateway's 443.
+          ingressPorts: [443, 80, ...Object.values(directEntryPoints(hostCaps))],
+          ingressDescriptions: hostIngressDescriptions(hostCaps),
         });
     if (host) {
       if (caps.highAvailability) {
@@ -103,6 +107,10 @@ export class ClassifyHubStack extends ReadableStack {
         const why = 'stages 1-11 of seed 001 run the whole system on one Docker host with no load balancer in front';
         Guardrails.suppress(host, 'CH-SG-002', `${why}: its gateway terminates TLS on 443 and serves HTTP on 80 only for redirects and ACME challenges`);
         Guardrails.suppress(host, 'CH-EC2-002', `${why}: the Elastic IP is the address the app record and Let's Encrypt reach`);
+        // Stages 3-6: seed 001 draws the browser calling the backend's API and the search service directly.
+        for (const [service, port] of Object.entries(directEntryPoints(hostCaps))) {
+          Guardrails.suppress(host.node.findChild(`ingress_${port}`), 'CH-SG-001', `stages 3-6 of seed 001: the browser calls the ${service === 'api' ? "backend's API" : 'search service'} directly; TLS-terminated on ${port} by the host's edge proxy, forwarded to that one service (queries of the posts index only for search); closed at stage 7, when the API gateway becomes the single entry point`);
+        }
       }
       if (env.shieldAdvanced) {
         // Stages 1-11: the host's Elastic IP is the entry point (no ALB, so no web ACL can sit in front of it).
@@ -217,6 +225,15 @@ export class ClassifyHubStack extends ReadableStack {
     const stage = stageBySlug(ch.stage);
     new TerraformOutput(this, 'stage', { value: stage.slug, description: `ClassifyHub stage: ${stage.title}` });
     new TerraformOutput(this, 'app_url', { value: `https://${names.appDomain}` });
+    const direct = directEntryPoints(caps);
+    if (host && direct.api) new TerraformOutput(this, 'api_url', { value: `https://${names.appDomain}:${direct.api}/api`, description: 'the backend API on its own port (stages 3-6)' });
+    if (host && direct.search) new TerraformOutput(this, 'search_url', { value: `https://${names.appDomain}:${direct.search}/search`, description: 'the search service on its own port (stages 5-6)' });
+    if (caps.apiGateway) {
+      new TerraformOutput(this, 'api_gateway_routes', {
+        value: { '/': 'frontend', '/api/': 'backend', '/search': 'search' },
+        description: `the API gateway on ${names.appDomain}:443 is the single entry point (stage 7 on)`,
+      });
+    }
     if (host) {
       new TerraformOutput(this, 'host_public_ip', { value: host.publicIp });
       new TerraformOutput(this, 'host_instance_id', { value: host.instance.id, description: 'aws ssm start-session --target <id>' });
@@ -224,7 +241,8 @@ export class ClassifyHubStack extends ReadableStack {
     if (ha) {
       new TerraformOutput(this, 'alb_dns_name', { value: ha.loadBalancer.dnsName });
       new TerraformOutput(this, 'ecs_cluster_name', { value: ha.cluster.clusterName });
-      new TerraformOutput(this, 'database_endpoint', { value: ha.database.endpoint });
+      new TerraformOutput(this, 'database_endpoint', { value: `${ha.database.address}:${ha.database.port}`, description: 'writer endpoint (writes)' });
+      new TerraformOutput(this, 'database_reader_endpoint', { value: `${ha.database.readerAddress}:${ha.database.port}`, description: 'reader endpoint: the two readable standbys (reads)' });
       new TerraformOutput(this, 'database_master_secret_arn', { value: ha.database.masterSecret.secretArn, description: 'RDS-managed master credentials (JSON)' });
     }
     new TerraformOutput(this, 'ecr_repositories', { value: Object.fromEntries(repositories.map((r) => [r.node.id.replace(/_repository$/, ''), r.repositoryUrl])) });
@@ -232,6 +250,18 @@ export class ClassifyHubStack extends ReadableStack {
     if (notifications) new TerraformOutput(this, 'notification_queue_url', { value: notifications.queueUrl });
     if (cdn) new TerraformOutput(this, 'cdn_url', { value: `https://${names.cdnDomain}` });
   }
+}
+
+/** What answers on each public port of the Docker host at a stage: the seed's direct services until 7, the gateway after. */
+function hostIngressDescriptions(caps: Capabilities): Record<number, string> {
+  const direct = directEntryPoints(caps);
+  const descriptions: Record<number, string> = {
+    443: caps.apiGateway ? 'HTTPS to the API gateway, the single entry point' : caps.frontend ? 'HTTPS to the frontend' : 'HTTPS to the backend',
+    80: 'HTTP: redirects to HTTPS and ACME challenges',
+  };
+  if (direct.api) descriptions[DIRECT_PORTS.api] = "HTTPS to the backend's API";
+  if (direct.search) descriptions[DIRECT_PORTS.search] = 'HTTPS to the search service';
+  return descriptions;
 }
 
 /** Gives every resource under a scope that has no provider of its own the scope's provider (one per region). */

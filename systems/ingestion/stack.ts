@@ -297,13 +297,15 @@ export class IngestionStack extends ReadableStack {
           name: 'f1-summarizer',
           image,
           command: ['summarize'],
-          environment: { EVENTS_STREAM_ARN: primary.table.streamArn!, [ENV.exportBucket]: exports.bucketName, AWS_REGION: env.account.region },
+          // lambdas/ingestion/f1-summarizer/worker.ts reads these; its checkpoints (keys f1/...) share the replicator's table.
+          environment: { EVENTS_STREAM_ARN: primary.table.streamArn!, [ENV.exportBucket]: exports.bucketName, [ENV.checkpointTable]: checkpoints.tableName, AWS_REGION: env.account.region },
         },
       ],
     });
     repository.grantPull(summarizer.executionRole);
     primary.table.grantStreamRead(summarizer.taskRole);
     exports.grantPutObjects(summarizer.taskRole, 'summaries/');
+    checkpoints.grantItemActions(summarizer.taskRole, ['dynamodb:GetItem', 'dynamodb:PutItem']);
 
     const loadBalancer = new LoadBalancer(this, 'load_balancer', {
       namePrefix: names.prefix,

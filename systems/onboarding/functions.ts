@@ -10,7 +10,8 @@ import type { Queue } from '../../modules/queue';
 import type { DynamoDbItemAction, Table } from '../../modules/table';
 import type { Topic } from '../../modules/topic';
 import type { Database } from '../../modules/database';
-import type { DynamoDbStreamSourceOptions, SqsSourceOptions } from '../../modules/function';
+import type { DynamoDbStreamSourceOptions, LambdaFunction, SqsSourceOptions } from '../../modules/function';
+import type { Secret } from '../../modules/secret';
 import type { Environment } from '../../environments/lib/schema';
 import { ENV as LAMBDA_ENV } from '../../lambdas/onboarding/shared/config';
 import { OnboardingFunctionName, lambdaEntry } from './names';
@@ -25,7 +26,14 @@ export interface OnboardingResources {
   readonly validationErrors: Queue;
   readonly notifications: Topic;
   readonly database: Database;
+  /** HS256 key of the report links (issue 14). */
+  readonly reportLinkKey: Secret;
+  /** HS256 key of the vendor tokens (issue 14). */
+  readonly vendorTokenKey: Secret;
 }
+
+/** The functions built so far (the table is built in order: a row may use the URL of an earlier one). */
+export type BuiltFunctions = Readonly<Partial<Record<OnboardingFunctionName, LambdaFunction>>>;
 
 /** An event source of a function. */
 export type OnboardingSource =
@@ -42,7 +50,14 @@ export interface OnboardingFunctionSpec {
   readonly memorySizeMiB: number;
   readonly timeoutSeconds: number;
   /** Environment variables of its own (the database connection variables are added to every function). */
-  readonly environment: (r: OnboardingResources) => Record<string, string>;
+  readonly environment: (r: OnboardingResources, built: BuiltFunctions) => Record<string, string>;
+  /** A public function URL (auth NONE: the function checks a token on every request). */
+  readonly publicUrl?: boolean;
+  /**
+   * Whether it connects to the catalog database (gets the DB_* variables).
+   * @default true
+   */
+  readonly usesDatabase?: boolean;
   /** Event sources, wired after the function is built and before its grants. */
   readonly sources: (r: OnboardingResources) => readonly OnboardingSource[];
   /** Where asynchronous invocations that failed every retry go. */
@@ -97,12 +112,32 @@ export const ONBOARDING_FUNCTION_TABLE: readonly OnboardingFunctionSpec[] = [
       r.database.masterSecret.grantReadValue(role);
     },
   },
+  // Issue 14: the 7-day link of an error report (before error-processor, which links to its URL).
+  {
+    ...row('report-link'),
+    publicUrl: true,
+    usesDatabase: false,
+    environment: (r) => ({
+      [LAMBDA_ENV.uploadsBucket]: r.uploads.bucketName,
+      [LAMBDA_ENV.reportLinkKeySecretArn]: r.reportLinkKey.secretArn,
+      [LAMBDA_ENV.reportLinkRedirectTtlSeconds]: String(S.links.redirectTtlSeconds),
+    }),
+    sources: () => [],
+    // The presigned GET carries the signer's rights: s3:GetObject on errors/* only; the key, read only.
+    grants: (role, r) => {
+      r.uploads.grantReadObjects(role, S.bucket.errorsPrefix);
+      r.reportLinkKey.grantReadValue(role);
+    },
+  },
   {
     ...row('error-processor'),
-    environment: (r) => ({
+    environment: (r, built) => ({
       [LAMBDA_ENV.uploadsBucket]: r.uploads.bucketName,
       [LAMBDA_ENV.notificationTopicArn]: r.notifications.topicArn,
       [LAMBDA_ENV.idempotencyTable]: r.idempotency.tableName,
+      [LAMBDA_ENV.errorReportUrlTtlSeconds]: String(S.links.reportLinkTtlSeconds),
+      [LAMBDA_ENV.reportLinkKeySecretArn]: r.reportLinkKey.secretArn,
+      [LAMBDA_ENV.reportLinkBaseUrl]: urlOf(built, 'report-link'),
     }),
     sources: (r) => [{ kind: 'queue', queue: r.validationErrors, options: S.errorSource }],
     // error-processor-role: sqs:ReceiveMessage + sqs:DeleteMessage (the queue source grants them, with GetQueueAttributes),
@@ -114,6 +149,40 @@ export const ONBOARDING_FUNCTION_TABLE: readonly OnboardingFunctionSpec[] = [
       r.database.masterSecret.grantReadValue(role);
       r.uploads.grantReadObjects(role, S.bucket.errorsPrefix);
       r.idempotency.grantItemActions(role, idempotencyActions);
+      // Issue 14: signs the reports' 7-day links; creates the key on first use when the secret is empty.
+      r.reportLinkKey.grantInitialize(role);
+    },
+  },
+  // Issue 14: the vendors' upload path (seed: "Vendor's Computer -> [HTTP PUT] -> S3").
+  {
+    ...row('upload-url'),
+    publicUrl: true,
+    usesDatabase: false,
+    environment: (r) => ({
+      [LAMBDA_ENV.uploadsBucket]: r.uploads.bucketName,
+      [LAMBDA_ENV.vendorTokenKeySecretArn]: r.vendorTokenKey.secretArn,
+      [LAMBDA_ENV.uploadUrlTtlSeconds]: String(S.links.uploadUrlTtlSeconds),
+    }),
+    sources: () => [],
+    // The presigned PUT carries the signer's rights: s3:PutObject on uploads/* (the URL's signed key narrows it to one object).
+    grants: (role, r) => {
+      r.uploads.grantPutObjects(role, S.bucket.uploadsPrefix);
+      r.vendorTokenKey.grantReadValue(role);
+    },
+  },
+  // Issue 14: the catalog deploys itself (the stack invokes it with the migrations and reference data).
+  {
+    ...row('catalog-migrator'),
+    environment: () => ({}),
+    sources: () => [],
+    grants: (role, r) => {
+      r.database.masterSecret.grantReadValue(role);
     },
   },
 ];
+
+function urlOf(built: BuiltFunctions, name: OnboardingFunctionName): string {
+  const url = built[name]?.publicUrl;
+  if (!url) throw new Error(`onboarding functions table: ${name} must come earlier in the table and have publicUrl: true`);
+  return url;
+}

@@ -1,8 +1,11 @@
 import * as path from 'node:path';
 import type { Environment } from '../../environments/lib/schema';
 
-/** The three functions of seed 002, by their folder under lambdas/. */
-export const ONBOARDING_FUNCTIONS = ['csv-parser', 'product-validator', 'error-processor'] as const;
+/**
+ * The functions, by their folder under lambdas/: the three of seed 002, then (issue 14) the vendor
+ * upload path, the 7-day report link and the catalog that deploys itself.
+ */
+export const ONBOARDING_FUNCTIONS = ['csv-parser', 'product-validator', 'error-processor', 'report-link', 'upload-url', 'catalog-migrator'] as const;
 export type OnboardingFunctionName = (typeof ONBOARDING_FUNCTIONS)[number];
 
 /** Repository folder holding the Lambda sources. */
@@ -43,6 +46,12 @@ export function onboardingNames(env: Pick<Environment, 'name' | 'account'>) {
     /** KMS key of the RDS credentials secret (seed: Secrets Manager with a CMK). */
     databaseSecretKeyAlias: `alias/${prefix}-rds-credentials`,
     lambdaSecurityGroup: `${prefix}-lambda`,
+    /** The functions that never reach the database (report-link, upload-url): HTTPS out only. */
+    httpLambdaSecurityGroup: `${prefix}-http-lambda`,
+    /** HS256 key of the error reports' 7-day links (value created by error-processor on first use). */
+    reportLinkKeySecret: `${prefix}/report-link-key`,
+    /** HS256 key vendor tokens are signed with (value put by the operator or the vendor portal). */
+    vendorTokenKeySecret: `${prefix}/vendor-token-key`,
     functionName: (fn: OnboardingFunctionName) => `${prefix}-${fn}`,
   } as const;
 }

@@ -34,6 +34,12 @@ export const ONBOARDING_SETTINGS = {
     'product-validator': { memorySizeMiB: 512, timeoutSeconds: 300, description: 'Validates staged products from the UploadRecords stream into RDS or the error queue (step 4)' },
     /** Timeout chosen: 6 x 45 s + the 30 s batching window = the queue's 300 s visibility timeout (AWS guidance). */
     'error-processor': { memorySizeMiB: 256, timeoutSeconds: 45, description: 'Turns validation errors into error reports and notifies the vendor (steps 6-7)' },
+    /** Chosen (issue 14): checks a report link's token and redirects to a presigned GET; no database. */
+    'report-link': { memorySizeMiB: 256, timeoutSeconds: 10, description: 'Redirects a valid 7-day error-report link to a fresh short-lived presigned GET' },
+    /** Chosen (issue 14): checks a vendor token and returns a presigned PUT under uploads/<that vendor>/. */
+    'upload-url': { memorySizeMiB: 256, timeoutSeconds: 10, description: 'Issues a presigned PUT for uploads/<vendor>/ to a vendor with a valid token' },
+    /** Chosen (issue 14): migrations can take minutes on a large table; Terraform waits for the result. */
+    'catalog-migrator': { memorySizeMiB: 256, timeoutSeconds: 300, description: 'Applies the catalog migrations and reference data (invoked by Terraform on change)' },
   } satisfies Record<OnboardingFunctionName, { memorySizeMiB: number; timeoutSeconds: number; description: string }>,
   stream: {
     /**
@@ -82,6 +88,14 @@ export const ONBOARDING_SETTINGS = {
     maxDurationPercentOfTimeout: 80,
     /** Seed: "DLQ messages > 0". */
     maxDeadLetterMessages: 0,
+  },
+  links: {
+    /** Seed: "Presigned URLs time-limited (7 days)": the report link's token lives this long. */
+    reportLinkTtlSeconds: 604_800,
+    /** Chosen: the presigned GET a link redirects to lives 5 minutes (each click makes a new one). */
+    redirectTtlSeconds: 300,
+    /** Chosen: a vendor has 15 minutes to start the PUT of a presigned upload URL. */
+    uploadUrlTtlSeconds: 900,
   },
   /** Custom metrics namespace of the functions (Powertools). */
   metricsNamespace: 'ProductOnboarding',

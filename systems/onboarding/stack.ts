@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { TerraformOutput } from 'cdktf';
+import { TerraformOutput, TerraformResource } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
@@ -15,6 +16,9 @@ import { BucketLambdaTarget, BucketNotifications, BundleOptions, LambdaFunction 
 import { customerManagedKey } from '../../modules/kms';
 import { AlarmTopic, functionAlarms, queueAlarms } from '../../modules/observability';
 import { Topic } from '../../modules/topic';
+import { Secret } from '../../modules/secret';
+import { loadMigrations } from '../../lambdas/onboarding/migrations/migrate';
+import { CATEGORIES } from '../../lambdas/onboarding/shared/reference';
 import { runningSection, type Environment } from '../../environments/lib/schema';
 import { ONBOARDING_FUNCTIONS, OnboardingFunctionName, functionId, onboardingNames } from './names';
 import { ONBOARDING_SETTINGS as S } from './settings';
@@ -94,6 +98,22 @@ export class OnboardingStack extends ReadableStack {
       cidrIpv4: '0.0.0.0/0',
     });
 
+    // Issue 14: report-link and upload-url never reach the database: their own group, HTTPS out only.
+    const httpLambdaSecurityGroup = new SecurityGroup(this, 'http_lambda_security_group', {
+      name: names.httpLambdaSecurityGroup,
+      description: `Onboarding Lambdas of ${env.name} without database access: no ingress; HTTPS to AWS APIs`,
+      vpcId: network.vpc.id,
+      tags: nameTags(names.httpLambdaSecurityGroup),
+    });
+    new VpcSecurityGroupEgressRule(this, 'http_lambda_security_group_https_egress', {
+      securityGroupId: httpLambdaSecurityGroup.id,
+      description: 'HTTPS to AWS APIs (NAT gateway and VPC endpoints)',
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: '0.0.0.0/0',
+    });
+
     // Storage.
     const uploads = new Bucket(this, 'uploads', {
       bucketName: names.uploadsBucket,
@@ -166,7 +186,20 @@ export class OnboardingStack extends ReadableStack {
 
     // The functions, from the table in functions.ts: code, size, environment, sources, then grants
     // (IAM as seed section 8 lists it; README: the mapping, and what Lambda itself requires).
-    const resources: OnboardingResources = { onboarding, uploads, uploadRecords, idempotency, validationErrors, notifications, database };
+    // Issue 14: the HS256 keys of the report links and the vendor tokens, encrypted with the same CMK.
+    // No value in Terraform: error-processor creates the link key on first use; the vendor key is put by
+    // the operator or the vendor portal (docs/onboarding.md, "Vendor uploads").
+    const reportLinkKey = new Secret(this, 'report_link_key', {
+      secretName: names.reportLinkKeySecret,
+      description: `HS256 key of the 7-day error-report links of ${names.prefix} (error-processor signs, report-link verifies)`,
+      encryptionKey: secretKey,
+    });
+    const vendorTokenKey = new Secret(this, 'vendor_token_key', {
+      secretName: names.vendorTokenKeySecret,
+      description: `HS256 key of the vendor tokens upload-url accepts (${names.prefix})`,
+      encryptionKey: secretKey,
+    });
+    const resources: OnboardingResources = { onboarding, uploads, uploadRecords, idempotency, validationErrors, notifications, database, reportLinkKey, vendorTokenKey };
     const databaseEnv = {
       DB_SECRET_ARN: database.masterSecret.secretArn,
       DB_HOST: database.address,
@@ -190,17 +223,18 @@ export class OnboardingStack extends ReadableStack {
         environment: {
           POWERTOOLS_SERVICE_NAME: spec.name,
           POWERTOOLS_METRICS_NAMESPACE: S.metricsNamespace,
-          ...databaseEnv,
-          ...spec.environment(resources),
+          ...(spec.usesDatabase === false ? {} : databaseEnv),
+          ...spec.environment(resources, fns),
         },
         vpcSubnets: network.privateSubnets,
-        securityGroups: [lambdaSecurityGroup],
+        securityGroups: [spec.usesDatabase === false ? httpLambdaSecurityGroup : lambdaSecurityGroup],
         logRetentionDays: profile.logRetentionDays,
         // The seed's IAM section has no X-Ray: tracing 'Active' would add xray:Put* on "*".
         tracing: 'PassThrough',
         asyncOnFailureQueue: spec.asyncOnFailureQueue?.(resources),
       });
       Guardrails.suppress(fn, 'CH-LAMBDA-003', 'seed 002 lists each role\'s permissions (section 8) and X-Ray is not among them; active tracing would add xray:PutTraceSegments and xray:PutTelemetryRecords on "*" (set tracing: \'Active\' to turn it on)');
+      if (spec.publicUrl) fn.addPublicUrl();
       fns[spec.name] = fn;
     }
     this.functions = fns;
@@ -214,6 +248,24 @@ export class OnboardingStack extends ReadableStack {
       spec.grants(fn.role, resources);
     }
     new BucketNotifications(this, 'upload_events', { bucket: uploads, bucketOwnerAccountId: env.account.id, lambdaTargets: bucketTargets });
+
+    // Issue 14: the catalog deploys itself. Terraform invokes catalog-migrator with the migrations (SQL and
+    // checksums), the reference categories and this environment's vendors, and again whenever that input
+    // changes (its SHA-256 is the trigger); a failed migration fails the apply. It runs after the database,
+    // the Secrets Manager endpoint and the security-group rules that let the function reach them.
+    const catalogInput = JSON.stringify({
+      migrations: loadMigrations().map(({ version, name, file, sql, checksum }) => ({ version, name, file, sql, checksum })),
+      categories: CATEGORIES,
+      vendors: onboarding.vendors.map(({ id, name, email }) => ({ id, name, email })),
+    });
+    const reachability = this.node
+      .findAll()
+      .filter((c): c is TerraformResource => c instanceof TerraformResource && /^aws_vpc_security_group_(ingress|egress)_rule$/.test(c.terraformResourceType));
+    fns['catalog-migrator'].invokeOnChange(this, 'catalog_deploy', {
+      input: catalogInput,
+      triggers: { catalog_sha256: createHash('sha256').update(catalogInput).digest('hex') },
+      dependsOn: [database.instance, ...Object.values(network.endpoints), ...reachability],
+    });
 
     // Alarms (seed section 7) to the ops topic: each function's alarm set (in the function's construct:
     // aws_cloudwatch_metric_alarm.<function id>_<alarm>_alarm) and the error queue's.
@@ -250,6 +302,9 @@ export class OnboardingStack extends ReadableStack {
     new TerraformOutput(this, 'notification_topic_arn', { value: notifications.topicArn });
     new TerraformOutput(this, 'database_endpoint', { value: database.endpoint });
     new TerraformOutput(this, 'database_master_secret_arn', { value: database.masterSecret.secretArn, description: 'RDS-managed master credentials (JSON: username, password), KMS-encrypted' });
+    new TerraformOutput(this, 'upload_url_endpoint', { value: fns['upload-url'].publicUrl!, description: 'Vendors POST {"file_name"} here with "Authorization: Bearer <vendor token>" and get a presigned PUT for uploads/<vendor>/' });
+    new TerraformOutput(this, 'report_link_endpoint', { value: fns['report-link'].publicUrl!, description: 'Base of the 7-day error-report links in the notifications' });
+    new TerraformOutput(this, 'vendor_token_key_secret_arn', { value: vendorTokenKey.secretArn, description: 'Put the HS256 key vendor tokens are signed with here (at least 32 characters)' });
     new TerraformOutput(this, 'function_names', { value: Object.fromEntries(ONBOARDING_FUNCTIONS.map((fn) => [fn, fns[fn].functionName])) });
   }
 }

@@ -71,7 +71,7 @@ describe('broken environment files fail cleanly through the real command', () =>
     fs.mkdirSync(envDir);
     brokenCopy(envDir, 'region-typo', [["region: 'us-east-1'", "region: 'us-eats-1'"], ["'us-east-1a', 'us-east-1b'", "'us-eats-1a', 'us-eats-1b'"]]);
     brokenCopy(envDir, 'host-bits', [["cidr: '10.10.0.0/16'", "cidr: '10.10.0.1/16'"]]);
-    brokenCopy(envDir, 'zone-letter', [["'us-east-1a', 'us-east-1b'", "'us-east-1a', 'us-east-1z'"]]);
+    brokenCopy(envDir, 'zone-letter', [["'us-east-1a', 'us-east-1b', 'us-east-1c'", "'us-east-1a', 'us-east-1z', 'us-east-1c'"]]);
     brokenCopy(envDir, 'syntax', [['export default {', 'export default {{']]);
     fs.writeFileSync(path.join(envDir, 'no-default.ts'), 'export const dev = {};\n');
     const { outdir, fingerprint } = earlierOutput('out-broken');

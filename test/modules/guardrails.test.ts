@@ -635,8 +635,12 @@ describe('every environment and every stage', () => {
     expect(report.tier).toBe(env.tier);
     expect(report.errors.map((f) => `${f.rule.id} ${f.address}: ${f.detail}`)).toEqual([]);
     expect(report.suppressionProblems).toEqual([]);
+    // Stages 3-6 also open the direct entry ports (API 8443, search 9443; the gateway replaces them at 7): CH-SG-001 is
+    // suppressed on exactly those rules, nothing else.
+    const host = stack.node.tryFindChild('docker_host');
+    const direct = (host?.node.children ?? []).map((c) => c.node.id).filter((id) => /^ingress_\d+$/.test(id) && !['ingress_80', 'ingress_443'].includes(id));
     expect([...new Set(report.suppressed.map((f) => `${f.rule.id} ${f.suppressedBy!.path}`))].sort()).toEqual(
-      stack.node.tryFindChild('docker_host') ? [`CH-EC2-002 ${stack.node.id}/docker_host`, `CH-SG-002 ${stack.node.id}/docker_host`] : [],
+      host ? [`CH-EC2-002 ${stack.node.id}/docker_host`, ...direct.map((id) => `CH-SG-001 ${stack.node.id}/docker_host/${id}`), `CH-SG-002 ${stack.node.id}/docker_host`].sort() : [],
     );
   });
 });
@@ -676,7 +680,7 @@ describe('npm run synth with a deliberately unsafe change', () => {
 
     edit('modules/object-store/index.ts', 'blockPublicPolicy: true,', 'blockPublicPolicy: false,');
     // The Docker host's suppression of CH-SG-002 must not hide a database port open to the world.
-    edit('modules/docker-host/defaults.ts', 'ingressPorts: [443, 80]', 'ingressPorts: [443, 80, 5432]');
+    edit('systems/classifyhub/stack.ts', 'ingressPorts: [443, 80, ', 'ingressPorts: [443, 80, 5432, ');
     const result = synth(outdir);
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/guardrails classifyhub-staging \(tier staging\): \d+ rules on \d+ resources: 3 errors/);

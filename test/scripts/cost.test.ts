@@ -49,6 +49,13 @@ describe('estimateStack', () => {
     expect(db?.lines.map((l) => l.unit)).toEqual(['hour', 'GB-month']);
   });
 
+  test('a Multi-AZ DB cluster: three instances, cluster storage and its provisioned IOPS', () => {
+    const cluster = { provider: { aws: [{ region: 'us-east-1' }] }, resource: { aws_rds_cluster: { db: { engine: 'postgres', db_cluster_instance_class: 'db.m6gd.large', storage_type: 'io1', allocated_storage: 100, iops: 1000 } } } };
+    const db = estimateStack('cluster-dev', cluster, table, usage).resources.find((r) => r.address === 'aws_rds_cluster.db');
+    expect(db?.monthly_usd).toBeCloseTo(0.1745 * 3 * 730 + 100 * 0.25 + 1000 * 0.2, 2); // 607.16
+    expect(db?.lines.map((l) => l.unit)).toEqual(['hour', 'GB-month', 'IOPS-month']);
+  });
+
   test('usage-based lines show quantity, unit price and the assumption', () => {
     const nat = byAddress('aws_nat_gateway.nat');
     expect(nat?.monthly_usd).toBeCloseTo(0.045 * 730 + 50 * 0.045, 2); // 35.10

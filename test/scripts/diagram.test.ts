@@ -46,6 +46,11 @@ describe('data flows and grouping', () => {
     expect(modelAt('01-monolith').groups.find((g) => g.id === host.parent)!.label).toBe('public subnets');
   });
 
+  it('stage 5: the browser reaches the frontend, the API and search on their own ports; stage 7: only the gateway', () => {
+    expect(flows(modelAt('05-search'))).toContain('Users -> tls-proxy: HTTPS :443, HTTPS :8443, HTTPS :9443');
+    expect(flows(modelAt('07-api-gateway')).filter((f) => f.startsWith('Users ->') && f.includes('HTTPS'))).toEqual(['Users -> api-gateway: HTTPS :443']);
+  });
+
   it('stage 11: gateway routes UI, API and search and counts in Redis; reads go to the replica; the worker consumes and e-mails', () => {
     const f = flows(modelAt('11-rate-limiting'));
     expect(f).toEqual(
@@ -80,9 +85,7 @@ describe('data flows and grouping', () => {
         'ECS api-gateway -> ECS search-proxy: :8005',
         'ECS search-proxy -> OpenSearch: :443',
         'WAF alb -> ALB: filters',
-        'ECS backend -> RDS postgres primary: :5432',
-        'ECS backend -> RDS postgres read replica: :5432',
-        'RDS postgres primary -> RDS postgres read replica: replication',
+        'ECS backend -> RDS postgres Multi-AZ DB cluster: :5432',
         'ECS backend -> SQS notifications: send',
         'ECS worker -> SQS notifications: consume',
         'ECS worker -> SES: send e-mail',
@@ -92,13 +95,15 @@ describe('data flows and grouping', () => {
     const groupOf = (labelText: string) => model.groups.find((g) => g.id === model.nodes.find((n) => n.label === labelText)!.group)!.label;
     expect(groupOf('ALB')).toBe('public subnets');
     expect(groupOf('ECS backend')).toBe('private subnets');
-    expect(groupOf('RDS postgres read replica')).toBe('private subnets');
+    expect(groupOf('RDS postgres Multi-AZ DB cluster')).toBe('private subnets');
+    // Issue 15: the readable standbys of the cluster take the reads; no separate asynchronous replica.
+    expect(f.filter((x) => /read replica/.test(x))).toEqual([]);
     expect(groupOf('S3 images')).toBe('Region us-east-1');
     expect(groupOf('CloudFront')).toBe('Global');
   });
 
   it('stage 13: alarms go to the on-call topic, which e-mails the on-call engineers', () => {
-    expect(flows(modelAt('13-observability'))).toEqual(expect.arrayContaining(['CloudWatch alarms (29) -> SNS oncall: alarm', 'SNS oncall -> On-call engineers: email']));
+    expect(flows(modelAt('13-observability'))).toEqual(expect.arrayContaining(['CloudWatch alarms (33) -> SNS oncall: alarm', 'SNS oncall -> On-call engineers: email']));
   });
 
   it('stage 14: one region group per region, Route 53 routes continents to their ALB', () => {

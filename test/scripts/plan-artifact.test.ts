@@ -1,5 +1,5 @@
 /**
- * The deploy workflow's plan artifact is complete: a plan of onboarding-dev (a stack with three Lambda
+ * The deploy workflow's plan artifact is complete: a plan of onboarding-dev (a stack with six Lambda
  * functions) is saved offline, ONLY the files the workflow uploads (scripts/lib/artifact.ts, the same list
  * scripts/stage-plan-artifact.ts stages) are copied to a second directory, and there
  *
@@ -22,9 +22,10 @@ import * as path from 'node:path';
 import type { App } from 'cdktf';
 import { loadEnvironment } from '../../environments/lib/load';
 import { addOnboardingStacks } from '../../systems/onboarding/app';
+import { ONBOARDING_FUNCTIONS } from '../../systems/onboarding/names';
 import { DEPLOY_PLAN_FILE, stagePlanArtifact } from '../../scripts/lib/artifact';
 import { synthInto } from '../../scripts/lib/synth';
-import { managedChanges, planStackJson, showPlanJson, terraform, writeCliConfig, type PlanJson } from '../../scripts/lib/terraform';
+import { init, managedChanges, plan, prepareOfflineCopy, showPlanJson, terraform, writeCliConfig, type PlanJson } from '../../scripts/lib/terraform';
 
 jest.setTimeout(240_000);
 
@@ -71,7 +72,10 @@ async function closedPort(): Promise<number> {
 
 test('a saved plan applies from a directory holding only the artifact files', async () => {
   const before = fs.readdirSync(stackDir).sort();
-  const planned = await planStackJson(stackDir, { cliConfig, offline: true, planFile: DEPLOY_PLAN_FILE, env });
+  // What planStackJson does offline, without its `show -json` (step 2 below reads the plan from the artifact).
+  const planned = { workDir: prepareOfflineCopy(stackDir) };
+  await init(planned.workDir, { cliConfig, env });
+  expect(await plan(planned.workDir, { cliConfig, env, out: DEPLOY_PLAN_FILE, refresh: false })).toBe(false);
   // Planned in the offline working copy; the stack folder cdktf uses is exactly as synth left it.
   expect(planned.workDir).not.toBe(stackDir);
   expect(fs.readdirSync(stackDir).sort()).toEqual(before);
@@ -96,13 +100,13 @@ test('a saved plan applies from a directory holding only the artifact files', as
 
   // 2. The plan reads, and the files it names are there with the content it recorded.
   const shown = await showPlanJson(dir, DEPLOY_PLAN_FILE, { cliConfig, env });
-  expect(managedChanges(shown).filter((c) => c.type === 'aws_lambda_function')).toHaveLength(3);
+  expect(managedChanges(shown).filter((c) => c.type === 'aws_lambda_function')).toHaveLength(ONBOARDING_FUNCTIONS.length);
   expect(assetProblems(dir, shown)).toEqual([]);
   // The check can fail: without assets/ (the old artifact), every function's ZIP is missing.
   const withoutAssets = path.join(work, 'without-assets');
   fs.cpSync(dir, withoutAssets, { recursive: true });
   fs.rmSync(path.join(withoutAssets, 'assets'), { recursive: true });
-  expect(assetProblems(withoutAssets, shown)).toHaveLength(3);
+  expect(assetProblems(withoutAssets, shown)).toHaveLength(ONBOARDING_FUNCTIONS.length);
 
   // 3. A dry apply: past the plan, backend and providers, into the provider's first API calls.
   const proxy = `http://127.0.0.1:${await closedPort()}`;

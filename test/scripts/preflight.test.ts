@@ -109,7 +109,7 @@ describe('preflight', () => {
     const report = await preflight(dev(), clientFor);
     expect(report.findings.filter((f) => f.level !== 'ok')).toEqual([]);
     expect(report.findings.map((f) => f.region)).toEqual(['us-east-1', 'eu-west-1', 'ap-southeast-1', 'us-east-1', 'us-east-1']);
-    expect(report.findings[3].message).toBe('t3.large (x86_64) is offered in us-east-1a, us-east-1b');
+    expect(report.findings[3].message).toBe('t3.large (x86_64) is offered in us-east-1a, us-east-1b, us-east-1c');
     expect(report.architecture).toBe('x86_64');
     expect(report.ami).toEqual({ id: 'ami-0bbbbbbbbbbbbbbb2', name: 'al2023-ami-2023.6.20250302.0-kernel-6.1-x86_64', creationDate: '2025-03-02T08:30:00.000Z' });
     // Instance types and AMIs are asked in the environment's own region only.

@@ -418,9 +418,9 @@ describe('npm run promote on a copy of dev (11 → 12, real Terraform)', () => {
     const out = String(run.stdout);
     expect(run.status).toBe(0);
     expect(out).toContain('promote dev: 11-rate-limiting → 12-high-availability');
-    expect(out).toMatch(/classifyhub-dev: 142 to add, 1 to change\n {2}\(planned against a state simulated from the current stage \(66 resources, 1 round\)\)/);
+    expect(out).toMatch(/classifyhub-dev: 146 to add, 1 to change\n {2}\(planned against a state simulated from the current stage \(66 resources, 1 round\)\)/);
     expect(out).toContain('~ aws_route53_record.app_record  alias, geolocation_routing_policy, health_check_id, records, set_identifier, ttl');
-    expect(out).toContain('+ aws_db_instance.database_instance');
+    expect(out).toContain('+ aws_rds_cluster.database_cluster');
     expect(out).not.toMatch(/^ {2}(replace|destroy) \(/m);
   });
 

@@ -3,18 +3,25 @@
  * `terraform plan` (no credentials), with the project's own CLI config, in the stack's offline working
  * copy (local backend, dummy credentials; the synthesized folder is only read).
  *
- * Cost on 2 cores is what decides the shape: the tree is synthesized once per jest run
- * (test/support/synthesized.ts), a stage stack byte-identical to an environment stack is planned once,
- * plans run two at a time, and `terraform show -json` (about a third of a plan's time) runs only for
- * the environment stacks, whose digests feed the plan-summary check. The stage stacks' counts come from
- * the plan's own machine-readable stream (`-json`: diagnostics and the change summary).
+ * Cost on 2 cores is what decides the shape. Every Terraform command loads the AWS provider's schema
+ * (seconds each), so each stack runs exactly two commands, `init` and `plan`:
+ * - `terraform plan` runs `terraform validate`'s walk itself before planning (the local backend's
+ *   "running validation operation", walkValidate) and fails with the same diagnostics, so a separate
+ *   `validate` would only load the schema a second time. The first test below proves that equivalence on
+ *   a config only validation can reject, so the claim is checked, not assumed.
+ * - The plan's own machine-readable stream (`-json`) carries the diagnostics, the change summary and one
+ *   `planned_change` per resource: the environment digests for the plan-summary check are built from it.
+ *   `terraform show -json` (the product's path in `npm run plan:summary`) runs once, on the largest
+ *   environment stack, and must give the same digest.
+ * The tree is synthesized once per jest run (test/support/synthesized.ts), a stage stack byte-identical to
+ * an environment stack is planned once, and plans run two at a time.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { environmentNames } from '../../environments/lib/load';
-import { listStacks, init, prepareOfflineCopy, showPlanJson, summarizePlan, terraform, validateIn, writeCliConfig } from '../../scripts/lib/terraform';
-import { digestPlan, GITHUB_COMMENT_LIMIT, renderPlanSummary, type StackDigest } from '../../scripts/lib/plan-summary';
+import { listStacks, init, prepareOfflineCopy, showPlanJson, summarizePlan, terraform, validateIn, writeCliConfig, writeOfflineOverride } from '../../scripts/lib/terraform';
+import { digestPlan, GITHUB_COMMENT_LIMIT, renderPlanSummary, type ChangeDigest, type StackDigest } from '../../scripts/lib/plan-summary';
 import { SYSTEMS } from '../../environments/lib/schema';
 import { synthesizedTree } from '../support/synthesized';
 
@@ -35,9 +42,59 @@ const stacks = allStacks.filter(([name, dir]) => {
   else seen.set(content, name);
   return !first;
 });
+const declaredCount = (dir: string): number => {
+  const config = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, object> };
+  return Object.values(config.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
+};
+// The largest environment stack: its plan is also read back with `terraform show -json`.
+const showStack = listStacks(tree.environments).reduce((a, b) => (declaredCount(b) > declaredCount(a) ? b : a));
 const cliDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-cli-'));
 const cliConfig = writeCliConfig(cliDir);
 afterAll(() => fs.rmSync(cliDir, { recursive: true, force: true }));
+
+interface PlanEvent {
+  type: string;
+  diagnostic?: { severity: string; summary: string; detail?: string };
+  changes?: { add: number; change: number; import: number; remove: number };
+  change?: { action: string; resource: { addr: string; resource_type: string } };
+}
+
+const planArgs = ['plan', '-input=false', '-no-color', '-refresh=false', '-lock=false', '-json'];
+const parseEvents = (stdout: string): PlanEvent[] => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as PlanEvent);
+const errorsOf = (events: PlanEvent[]): string[] =>
+  events.filter((e) => e.type === 'diagnostic' && e.diagnostic?.severity === 'error').map((e) => `${e.diagnostic?.summary}: ${e.diagnostic?.detail ?? ''}`);
+const byAddress = (a: ChangeDigest, b: ChangeDigest): number => a.address.localeCompare(b.address);
+
+test('terraform plan rejects what terraform validate rejects (so the tier runs plan only)', async () => {
+  // Values only the provider's validation rejects (no plan-time or API check is involved).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-validate-'));
+  try {
+    const only = JSON.parse(fs.readFileSync(path.join(showStack, 'cdk.tf.json'), 'utf8')) as { terraform: { required_providers: object }; provider: { aws: Array<Record<string, unknown>> } };
+    fs.writeFileSync(
+      path.join(dir, 'cdk.tf.json'),
+      JSON.stringify({
+        terraform: { required_providers: only.terraform.required_providers },
+        provider: { aws: [{ region: 'us-east-1' }] },
+        resource: {
+          aws_sqs_queue: { q: { name: 'q', visibility_timeout_seconds: 99_999_999 } },
+          aws_lambda_function: { f: { function_name: 'f', role: 'arn:aws:iam::123456789012:role/r', runtime: 'nodejs99.x', handler: 'i.h', filename: 'x.zip' } },
+        },
+      }),
+    );
+    writeOfflineOverride(dir, 'validate');
+    await init(dir, { cliConfig });
+    const validate = await validateIn(dir, { cliConfig, name: 'fixture' }).then(() => 'passed', (e: Error) => e.message);
+    const planned = await terraform(planArgs, { cwd: dir, cliConfig, allowFailure: true });
+    const planErrors = errorsOf(parseEvents(planned.stdout));
+    for (const expected of [/visibility_timeout_seconds to be in the range/, /expected runtime to be one of .*got nodejs99\.x/]) {
+      expect(validate).toMatch(expected);
+      expect(planErrors.join('\n')).toMatch(expected);
+    }
+    expect(planned.exitCode).not.toBe(0);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('every system of every environment, and every implemented stage, has a stack to plan', () => {
   const environments = environmentNames();
@@ -55,30 +112,31 @@ test('every system of every environment, and every implemented stage, has a stac
 /** Plan digests of the environment stacks, for the plan summary of each environment (last test). */
 const environmentDigests: StackDigest[] = [];
 
-interface PlanEvent {
-  type: string;
-  diagnostic?: { severity: string; summary: string; detail?: string };
-  changes?: { add: number; change: number; import: number; remove: number };
-}
-
-test.concurrent.each(stacks)('%s: terraform validate and offline plan create every declared resource', async (name, dir) => {
+test.concurrent.each(stacks)('%s: terraform validate (inside plan) and offline plan create every declared resource', async (name, dir) => {
   const work = prepareOfflineCopy(dir);
   await init(work, { cliConfig });
-  await validateIn(work, { cliConfig, name: dir });
-  const run = await terraform(['plan', '-input=false', '-no-color', '-refresh=false', '-lock=false', '-json', '-out=tfplan'], { cwd: work, cliConfig, allowFailure: true });
-  const events = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as PlanEvent);
-  const errors = events.filter((e) => e.type === 'diagnostic' && e.diagnostic?.severity === 'error').map((e) => `${e.diagnostic?.summary}: ${e.diagnostic?.detail ?? ''}`);
-  expect({ name, errors, exitCode: run.exitCode }).toEqual({ name, errors: [], exitCode: 0 });
-  const config = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, object> };
-  const declared = Object.values(config.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
+  const shown = dir === showStack;
+  const run = await terraform([...planArgs, ...(shown ? ['-out=tfplan'] : [])], { cwd: work, cliConfig, allowFailure: true });
+  const events = parseEvents(run.stdout);
+  expect({ name, errors: errorsOf(events), exitCode: run.exitCode }).toEqual({ name, errors: [], exitCode: 0 });
+  const declared = declaredCount(dir);
   expect(events.find((e) => e.type === 'change_summary')?.changes).toMatchObject({ add: declared, change: 0, remove: 0 });
-  if (name.startsWith('environment ')) {
+  if (!name.startsWith('environment ')) return;
+  // Offline there is no state: every managed resource is a create, so the digest is the planned creates.
+  const changes = events
+    .filter((e) => e.type === 'planned_change' && e.change && !e.change.resource.addr.startsWith('data.') && !e.change.resource.addr.includes('.data.'))
+    .map((e): ChangeDigest => ({ address: e.change!.resource.addr, type: e.change!.resource.resource_type, action: e.change!.action as ChangeDigest['action'] }))
+    .sort(byAddress);
+  expect({ name, actions: [...new Set(changes.map((c) => c.action))], count: changes.length }).toEqual({ name, actions: ['create'], count: declared });
+  const digest: StackDigest = { stack: path.basename(dir), changes, unchanged: 0, drift: [] };
+  if (shown) {
     const json = await showPlanJson(work, 'tfplan', { cliConfig });
     expect(summarizePlan(json).actions).toMatchObject({ create: declared, update: 0, replace: 0, delete: 0 });
-    const digest = digestPlan(path.basename(dir), json);
-    expect(renderPlanSummary([digest]).length).toBeLessThan(GITHUB_COMMENT_LIMIT);
-    environmentDigests.push(digest);
+    const fromShow = digestPlan(path.basename(dir), json);
+    expect({ ...fromShow, changes: [...fromShow.changes].sort(byAddress) }).toEqual(digest);
   }
+  expect(renderPlanSummary([digest]).length).toBeLessThan(GITHUB_COMMENT_LIMIT);
+  environmentDigests.push(digest);
 });
 
 test('the plan summary of every environment (all its stacks) stays under GitHub\'s comment limit', () => {

@@ -1,8 +1,9 @@
 /**
  * E1: Kinesis records -> DynamoDB table D5, idempotently. Each record's envelope id is the item key: ids already
  * in the table (a redelivered batch, a replay, the replicator's at-least-once copy) are skipped after one
- * BatchGetItem per 100 ids, new ones are written with BatchWriteItem (25 per call, a few calls in flight). Items
- * are built from the envelope alone, so even two writers racing on one id store the same bytes.
+ * BatchGetItem per 100 ids, new ones are written with BatchWriteItem (25 per call); groups of 100 ids are checked
+ * and written concurrently (up to 8 writes in flight). Items are built from the envelope alone, so even two writers
+ * racing on one id store the same bytes.
  *
  * A record that is not an envelope, or too large for a DynamoDB item, goes to the on-failure destination with the
  * reason and counts as processed (the batch goes on). A record whose write fails (throttling after retries) is
@@ -22,7 +23,7 @@ export interface ConsumerDeps {
   readonly failures: FailureSink;
   /** Name of this consumer in failure messages, e.g. "e1-consumer". @default 'e1-consumer' */
   readonly source?: string;
-  /** BatchWriteItem calls in flight. @default 4 */
+  /** BatchWriteItem calls in flight (up to 4 per group of 100 ids, groups checked and written concurrently). @default 8 */
   readonly concurrency?: number;
   /** Attempts for unprocessed items. @default 6 */
   readonly maxAttempts?: number;
@@ -66,30 +67,26 @@ export async function consumeBatch(records: readonly StreamRecord[], deps: Consu
 
   const failed: StreamRecord[] = [];
   let duplicates = records.length - poison.length - byId.size;
-  const ids = [...byId.keys()];
-  const existing = new Set<string>();
-  try {
-    for (let i = 0; i < ids.length; i += 100) {
-      for (const id of await existingIds(deps, ids.slice(i, i + 100))) existing.add(id);
-    }
-  } catch {
-    // Could not read: treat every id as new (the write of an existing id stores identical bytes).
-  }
-  duplicates += [...existing].reduce((n, id) => n + (byId.get(id)?.records.length ?? 0), 0);
-  const fresh = ids.filter((id) => !existing.has(id)).map((id) => byId.get(id)!);
   let written = 0;
-  const chunks: (typeof fresh)[] = [];
-  for (let i = 0; i < fresh.length; i += 25) chunks.push(fresh.slice(i, i + 25));
-  let next = 0;
-  const worker = async () => {
-    while (next < chunks.length) {
-      const chunk = chunks[next++];
+  // Groups of 100 ids (one BatchGetItem each), a few groups at once; each group's new ids are written 25 per
+  // BatchWriteItem right after its own check, so checks and writes of different groups overlap.
+  const concurrency = deps.concurrency ?? 8;
+  const writesPerGroup = Math.min(4, concurrency);
+  await pool(chunks([...byId.keys()], 100), Math.max(1, Math.floor(concurrency / writesPerGroup)), async (group) => {
+    let existing = new Set<string>();
+    try {
+      existing = new Set(await existingIds(deps, group));
+    } catch {
+      // Could not read: treat every id as new (the write of an existing id stores identical bytes).
+    }
+    for (const id of existing) duplicates += byId.get(id)?.records.length ?? 0;
+    const fresh = group.filter((id) => !existing.has(id)).map((id) => byId.get(id)!);
+    await pool(chunks(fresh, 25), writesPerGroup, async (chunk) => {
       const left = await writeChunk(deps, chunk.map((c) => c.item));
       written += chunk.length - left.size;
       for (const c of chunk) if (left.has(c.item.id)) failed.push(...c.records);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 4, chunks.length) }, worker));
+    });
+  });
 
   if (poison.length) {
     try {
@@ -137,6 +134,21 @@ async function writeChunk(deps: ConsumerDeps, items: readonly EventItem[]): Prom
     if (attempt >= (deps.maxAttempts ?? 6)) return new Set(requests.map((r) => r.PutRequest.Item.id));
     await (deps.sleep ?? sleep)(backoff(attempt));
   }
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Runs fn over items with at most `limit` calls at once. */
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 const backoff = (attempt: number) => Math.random() * Math.min(1000, 20 * 2 ** attempt);

@@ -5,7 +5,7 @@
  * selection patterns. Also served under the stage prefix /v1.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { INTEGRATION_RESPONSES, ROUTES, loadTemplate, type Route } from '../shared/api';
@@ -46,6 +46,8 @@ export async function startLocalApi(o: LocalApiOptions): Promise<LocalApi> {
   const errorTemplates = INTEGRATION_RESPONSES.map((r) => ({ ...r, text: loadTemplate(r.template), pattern: new RegExp(`^${r.selectionPattern}$`) }));
   const stage = `/${o.stageName ?? 'v1'}`;
   const target = new URL(o.kinesisEndpoint);
+  // Connections to Kinesis are this API's own: closed with it, never reused by a later instance.
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://local');
@@ -70,7 +72,7 @@ export async function startLocalApi(o: LocalApiOptions): Promise<LocalApi> {
     const requestId = randomUUID();
     const context = { requestId, extendedRequestId: requestId, requestTimeEpoch: Date.now(), stage: stage.slice(1), resourcePath: path, httpMethod: 'POST' };
     const integrationBody = renderTemplate(compiled.requestTemplate, { body: raw, context }).output;
-    const kinesis = await callKinesis(target, compiled.route.action, integrationBody);
+    const kinesis = await callKinesis(target, agent, compiled.route.action, integrationBody);
     const status = String(kinesis.status);
     const error = errorTemplates.find((t) => t.pattern.test(status));
     const template = error ? error.text : compiled.responseTemplate;
@@ -93,6 +95,7 @@ export async function startLocalApi(o: LocalApiOptions): Promise<LocalApi> {
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        agent.destroy();
         server.close(() => resolve());
       }),
   };
@@ -124,8 +127,12 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
   return tooLarge ? undefined : Buffer.concat(chunks).toString('utf8');
 }
 
-/** The Kinesis JSON API call API Gateway makes with the rendered body (kinesalite checks only that a signature is present). */
-function callKinesis(target: URL, action: string, body: string): Promise<{ status: number; body: string }> {
+/**
+ * The Kinesis JSON API call API Gateway makes with the rendered body (kinesalite checks only that a signature is
+ * present). A kept-alive connection kinesalite closed while idle fails the request before kinesalite read it
+ * (ECONNRESET on a reused socket): that request is sent again on a new connection, as Node's docs advise.
+ */
+function callKinesis(target: URL, agent: Agent, action: string, body: string, attempt = 1): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -133,7 +140,7 @@ function callKinesis(target: URL, action: string, body: string): Promise<{ statu
         port: target.port,
         method: 'POST',
         path: '/',
-        agent: keepAlive,
+        agent,
         headers: {
           'content-type': 'application/x-amz-json-1.1',
           'x-amz-target': `Kinesis_20131202.${action}`,
@@ -149,10 +156,10 @@ function callKinesis(target: URL, action: string, body: string): Promise<{ statu
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      if (req.reusedSocket && e.code === 'ECONNRESET' && attempt < 3) callKinesis(target, agent, action, body, attempt + 1).then(resolve, reject);
+      else reject(e);
+    });
     req.end(body);
   });
 }
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const keepAlive = new (require('node:http').Agent)({ keepAlive: true, maxSockets: 32 });

@@ -13,8 +13,10 @@ export interface PollerOptions {
   readonly streamName: string;
   /** Records per batch (GetRecords Limit). @default 500 */
   readonly batchSize?: number;
-  /** Wait after an empty read, ms. @default 50 */
+  /** Wait after an empty read, ms; doubled on each further empty read up to `maxIdleMs`, reset by a non-empty one. @default 50 */
   readonly idleMs?: number;
+  /** Longest wait between reads of an idle shard, ms (Lambda polls an idle shard once a second). @default 250 */
+  readonly maxIdleMs?: number;
   /** Retries of a failing batch before it goes to onExhausted. @default 3 */
   readonly maxRetries?: number;
   /** Where to start a shard: after this sequence number, or from the oldest record (TRIM_HORIZON). */
@@ -49,6 +51,9 @@ export class ShardPoller {
     try {
       const after = await this.o.startAfter?.(shardId);
       const type: ShardIteratorType = after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON';
+      const idleMs = this.o.idleMs ?? 50;
+      const maxIdleMs = Math.max(idleMs, this.o.maxIdleMs ?? 250);
+      let wait = idleMs;
       let iterator = (await this.o.client.send(new GetShardIteratorCommand({ StreamName: this.o.streamName, ShardId: shardId, ShardIteratorType: type, StartingSequenceNumber: after }))).ShardIterator;
       while (this.running && iterator) {
         const res = await this.o.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.o.batchSize ?? 500 }));
@@ -61,9 +66,11 @@ export class ShardPoller {
           approximateArrivalMs: r.ApproximateArrivalTimestamp?.getTime() ?? Date.now(),
         }));
         if (!records.length) {
-          await new Promise((r) => setTimeout(r, this.o.idleMs ?? 50));
+          await new Promise((r) => setTimeout(r, wait));
+          wait = Math.min(maxIdleMs, wait * 2);
           continue;
         }
+        wait = idleMs;
         await this.deliver(shardId, records);
       }
     } catch (e) {

@@ -9,31 +9,10 @@
  * shard, pushed over HTTP/2); locally a poller stands in for the fan-out push (kinesalite has no SubscribeToShard).
  */
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CheckpointStore } from '../shared/checkpoints';
 import { compareSequence, type StreamRecord } from '../shared/stream';
 
-/** Where each source shard was copied up to. */
-export interface CheckpointStore {
-  get(shardKey: string): Promise<string | undefined>;
-  put(shardKey: string, sequenceNumber: string): Promise<void>;
-}
-
-/** Checkpoints in a DynamoDB table: key `shard` ("<source stream>/<shard id>"), attribute `sequenceNumber`. */
-export class DynamoCheckpointStore implements CheckpointStore {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
-  async get(shardKey: string): Promise<string | undefined> {
-    const res = await this.doc.send(new GetCommand({ TableName: this.table, Key: { shard: shardKey }, ConsistentRead: true }));
-    return res.Item?.sequenceNumber as string | undefined;
-  }
-
-  async put(shardKey: string, sequenceNumber: string): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { shard: shardKey, sequenceNumber, updatedAt: Date.now() } }));
-  }
-}
+export { DynamoCheckpointStore, type CheckpointStore } from '../shared/checkpoints';
 
 export interface ReplicatorDeps {
   /** Client of region 2. */

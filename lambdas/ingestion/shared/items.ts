@@ -1,7 +1,13 @@
 /** D5's stream records (DynamoDB Streams, NEW_IMAGE) as the events E1 wrote; used by L1 and F1. */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBRecord } from 'aws-lambda';
+
+/** A D5 stream record as Lambda delivers it (aws-lambda's DynamoDBRecord) or the DynamoDB Streams API returns it (F1). */
+export interface TableStreamRecord {
+  readonly eventName?: string;
+  readonly eventID?: string;
+  readonly dynamodb?: { readonly NewImage?: Record<string, unknown>; readonly SequenceNumber?: string };
+}
 
 export interface StoredEvent {
   readonly id: string;
@@ -13,7 +19,7 @@ export interface StoredEvent {
 }
 
 /** INSERT records of the batch as stored events; other event types are not exports. Throws on a malformed image. */
-export function insertedEvents(records: readonly DynamoDBRecord[]): StoredEvent[] {
+export function insertedEvents(records: readonly TableStreamRecord[]): StoredEvent[] {
   const out: StoredEvent[] = [];
   for (const r of records) {
     if (r.eventName !== 'INSERT') continue;

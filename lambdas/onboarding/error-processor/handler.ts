@@ -13,13 +13,16 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { METRICS } from '../shared/catalog';
 import { createDynamoClients, createS3Client, createSnsClient } from '../../lib/aws';
-import { readConfig } from '../shared/config';
+import { ENV, readConfig } from '../shared/config';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SigningKeyStore } from '../shared/tokens';
+import { makeReportLink } from '../shared/report-links';
 import { createPoolFromEnv } from '../../lib/db';
 import { idempotencyStore } from '../../lib/idempotency';
 import { lazy } from '../../lib/lazy';
 import { parseQueueMessage } from '../shared/messages';
 import { createObservability } from '../../lib/observability';
-import { publishCompletion, uploadState, type ErrorProcessorDeps, type PublishResult } from './core';
+import { publishCompletion, uploadState, type ErrorProcessorDeps, type PublishResult, type ReportLinkMaker } from './core';
 
 /** Prefix of the idempotency records (stable, so a renamed function keeps its records). */
 export const IDEMPOTENCY_KEY_PREFIX = 'onboarding.error-processor.notify';
@@ -33,8 +36,26 @@ export async function errorProcessorRuntimeFromEnv(env: NodeJS.ProcessEnv = proc
   const config = readConfig(env, ['uploadsBucket', 'notificationTopicArn', 'idempotencyTable']);
   const { ddb } = createDynamoClients();
   return {
-    deps: { db: await createPoolFromEnv(env), s3: createS3Client(), sns: createSnsClient(), config },
+    deps: { db: await createPoolFromEnv(env), s3: createS3Client(), sns: createSnsClient(), config, reportLink: reportLinkFromEnv(env) },
     persistenceStore: idempotencyStore(config.idempotencyTable, ddb),
+  };
+}
+
+/**
+ * With REPORT_LINK_BASE_URL and REPORT_LINK_KEY_SECRET_ARN (the deployed stack sets both), a report is
+ * linked through the report-link function (a token valid 7 days, redirecting to a fresh presigned GET);
+ * without them (local runs), the default presigned GET. The key is created on first use if the secret is empty.
+ */
+export function reportLinkFromEnv(env: NodeJS.ProcessEnv): ReportLinkMaker | undefined {
+  const baseUrl = env[ENV.reportLinkBaseUrl]?.trim();
+  const secretArn = env[ENV.reportLinkKeySecretArn]?.trim();
+  if (!baseUrl && !secretArn) return undefined;
+  if (!baseUrl || !secretArn) throw new Error(`onboarding configuration: ${ENV.reportLinkBaseUrl} and ${ENV.reportLinkKeySecretArn} go together, got only ${baseUrl ? ENV.reportLinkBaseUrl : ENV.reportLinkKeySecretArn}`);
+  const keys = new SigningKeyStore(new SecretsManagerClient({}), secretArn, { initialize: true });
+  return async (r) => {
+    const key = await keys.get();
+    if (!key) throw new Error(`secret ${secretArn} has no value and could not be initialized`);
+    return makeReportLink(key, baseUrl, r.key, r.expiresAt);
   };
 }
 

@@ -54,7 +54,16 @@ type Queryable = Client | PoolClient;
 
 /** Applies every pending migration. Safe to run concurrently and repeatedly. */
 export async function migrate(db: Pool | Client, dir: string = MIGRATIONS_DIR): Promise<MigrationResult> {
-  const migrations = loadMigrations(dir);
+  return applyMigrations(db, loadMigrations(dir), dir);
+}
+
+/**
+ * Applies the pending ones of `migrations` (ordered, numbered 1..n, as loadMigrations returns them);
+ * `source` names where they came from in errors (a folder, or the catalog-migrator's input).
+ * The catalog-migrator Lambda calls this with the migrations the stack put in its input.
+ */
+export async function applyMigrations(db: Pool | Client, migrations: readonly Migration[], source: string): Promise<MigrationResult> {
+  const dir = source;
   const client: Queryable = 'totalCount' in db ? await db.connect() : db;
   try {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
@@ -118,6 +127,10 @@ async function main(): Promise<void> {
     console.log(
       `${result.applied.length} migration(s) applied, ${result.alreadyApplied.length} already applied (${Date.now() - started} ms)`,
     );
+    // The reference categories too, as a deploy's catalog-migrator applies them (vendors come from the environments on deploy).
+    const [{ applyReferenceData }, { CATEGORIES }] = await Promise.all([import('../catalog-migrator/core'), import('../shared/reference')]);
+    const reference = await applyReferenceData(pool, { categories: [...CATEGORIES], vendors: [] });
+    console.log(`reference data: ${reference.categories_changed} categor${reference.categories_changed === 1 ? 'y' : 'ies'} changed`);
   } finally {
     await pool.end();
   }

@@ -15,7 +15,7 @@
  * in characters (code points), as VARCHAR(n) counts them; categories are matched with a
  * locale-independent fold in code (categoryKey), not with the database's lower().
  */
-import { COLUMN_NAMES, LIMITS, PRODUCT_COLUMNS, categoryKey, charLength, firstControlCharacter, hasVisibleCharacter, type ErrorType, type ProductColumn } from '../shared/catalog';
+import { COLUMN_NAMES, LIMITS, PRODUCT_COLUMNS, REQUIRED_COLUMNS, categoryKey, charLength, firstControlCharacter, hasVisibleCharacter, type ErrorType, type ProductColumn } from '../shared/catalog';
 import type { RowError } from '../shared/messages';
 import type { StagedRecord } from '../shared/staging';
 
@@ -49,6 +49,16 @@ export interface RowCheck {
 
 const quote = (v: string, max = 40): string => `'${v.length > max ? `${v.slice(0, max)}…` : v}'`;
 
+/** Columns with a VARCHAR(n) limit, as [column, n]. */
+const LENGTH_LIMITED = COLUMN_NAMES.flatMap((c): [ProductColumn, number][] => {
+  const max = PRODUCT_COLUMNS[c].maxLength;
+  return max === undefined ? [] : [[c, max]];
+});
+
+/** hasVisibleCharacter, with a fast path: any printable ASCII character is visible. */
+const ASCII_GRAPHIC = /[!-~]/;
+const visible = (v: string | undefined): boolean => v !== undefined && (ASCII_GRAPHIC.test(v) || hasVisibleCharacter(v));
+
 const DECIMAL = /^\d+(\.\d+)?$/;
 const SIGNED_DECIMAL = /^[+-]?\d+(\.\d+)?$|^[+-]?\.\d+$/;
 
@@ -62,10 +72,11 @@ export function checkPrice(field: string, raw: string, max: number, type: ErrorT
   const n = Number(raw);
   if (n < LIMITS.priceMin) return err(type, field, `${field} must be >= ${LIMITS.priceMin.toFixed(2)}, got ${raw}`);
   if (n > max) return err(type, field, `${field} must be <= ${max.toLocaleString('en-US', { minimumFractionDigits: 2 })}, got ${raw}`);
-  if ((raw.split('.')[1] ?? '').length > 2) {
+  const dot = raw.indexOf('.');
+  if (dot >= 0 && raw.length - dot - 1 > 2) {
     return err(type, field, `${field} ${quote(raw)} has more than two decimal places`);
   }
-  return Number(raw).toFixed(2);
+  return n.toFixed(2);
 }
 
 /** Rules 1–4 for one staged record. */
@@ -75,7 +86,7 @@ export function checkRow(rec: Pick<StagedRecord, 'upload_id' | 'record_id' | 've
   if (rec.parse_error) errors.push(err('MALFORMED_ROW', null, rec.parse_error));
 
   // Rule 1: required fields.
-  const missing = COLUMN_NAMES.filter((c) => PRODUCT_COLUMNS[c].required && !hasVisibleCharacter(d[c]));
+  const missing = REQUIRED_COLUMNS.filter((c) => !visible(d[c]));
   if (missing.length > 0) {
     errors.push(err('MISSING_REQUIRED_FIELDS', missing.join(','), `missing required field${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`));
   }
@@ -101,10 +112,8 @@ export function checkRow(rec: Pick<StagedRecord, 'upload_id' | 'record_id' | 've
   }
 
   // Rule 4: field lengths.
-  const tooLong = COLUMN_NAMES.filter((c) => {
-    const max = PRODUCT_COLUMNS[c].maxLength;
-    return max !== undefined && d[c] !== undefined && charLength(d[c]!) > max;
-  });
+  // (A value of at most max UTF-16 units has at most max code points: no count needed.)
+  const tooLong = LENGTH_LIMITED.filter(([c, max]) => d[c] !== undefined && d[c]!.length > max && charLength(d[c]!) > max).map(([c]) => c);
   if (tooLong.length > 0) {
     errors.push(
       err(
@@ -116,12 +125,15 @@ export function checkRow(rec: Pick<StagedRecord, 'upload_id' | 'record_id' | 've
   }
 
   // Control characters (NUL cannot be stored at all; the others are never product data).
-  const withControl = COLUMN_NAMES.flatMap((c) => {
+  const withControl: string[] = [];
+  const fields: ProductColumn[] = [];
+  for (const c of COLUMN_NAMES) {
     const ctl = d[c] !== undefined ? firstControlCharacter(d[c]!) : undefined;
-    return ctl ? [`${c} contains the control character ${ctl.codePoint} at character ${ctl.index + 1}`] : [];
-  });
+    if (!ctl) continue;
+    withControl.push(`${c} contains the control character ${ctl.codePoint} at character ${ctl.index + 1}`);
+    fields.push(c);
+  }
   if (withControl.length > 0) {
-    const fields = COLUMN_NAMES.filter((c) => d[c] !== undefined && firstControlCharacter(d[c]!));
     errors.push(err('INVALID_FIELD_FORMAT', fields.join(',').slice(0, 100), `${withControl.join('; ')} (is the file partly UTF-16 or binary?)`));
   }
 
@@ -194,19 +206,22 @@ type Batchable = Pick<
  * sorts by upload and row): within the batch, the first otherwise-valid row with a SKU or vendor
  * product ID wins and later ones are duplicates. Within an upload the parser's marks decide
  * (first occurrence in the file wins), so the outcome does not depend on how rows are batched.
+ * `checks` are the records' {@link checkRow} results when the caller already has them (same order).
  */
-export function decideBatch(records: readonly Batchable[], lookups: BatchLookups): Decision[] {
+export function decideBatch(records: readonly Batchable[], lookups: BatchLookups, checks?: readonly RowCheck[]): Decision[] {
   const isOwn = (o: { upload_id: string | null; source_record_id: string | null } | undefined, r: Batchable) =>
     o !== undefined && o.upload_id === r.upload_id && o.source_record_id === r.record_id;
   const claimedSku = new Set<string>();
   const claimedVpid = new Set<string>();
-  return records.map((rec): Decision => {
+  return records.map((rec, i): Decision => {
     const d = rec.product_data;
     const sku = d.sku;
     const vpKey = d.vendor_product_id !== undefined ? vendorProductKey(rec.vendor_id, d.vendor_product_id) : undefined;
     if (sku !== undefined && isOwn(lookups.skuOwners.get(sku), rec)) return { kind: 'already_inserted' };
 
-    const { errors, product } = checkRow(rec);
+    const check = checks?.[i] ?? checkRow(rec);
+    const errors = [...check.errors];
+    const product = check.product;
     // Rule 5: category whitelist.
     let category: string | undefined;
     if (d.category !== undefined) {

@@ -17,6 +17,16 @@ export const ENV = {
   stagingTtlDays: 'STAGING_TTL_DAYS',
   /** Lifetime of the error report's presigned URL in seconds. Default 604800 (7 days, the maximum). */
   errorReportUrlTtlSeconds: 'ERROR_REPORT_URL_TTL_SECONDS',
+  /** Secrets Manager secret of the report-link HS256 key (error-processor signs, report-link verifies). */
+  reportLinkKeySecretArn: 'REPORT_LINK_KEY_SECRET_ARN',
+  /** Function URL of report-link; when set (with the key), reports are linked through it instead of a raw presigned URL. */
+  reportLinkBaseUrl: 'REPORT_LINK_BASE_URL',
+  /** Lifetime of the presigned GET report-link redirects to, seconds. Default 300. */
+  reportLinkRedirectTtlSeconds: 'REPORT_LINK_REDIRECT_TTL_SECONDS',
+  /** Secrets Manager secret of the HS256 key vendor tokens are signed with (upload-url verifies). */
+  vendorTokenKeySecretArn: 'VENDOR_TOKEN_KEY_SECRET_ARN',
+  /** Lifetime of the presigned PUT upload-url issues, seconds. Default 900. */
+  uploadUrlTtlSeconds: 'UPLOAD_URL_TTL_SECONDS',
 } as const;
 
 export type ConfigKey = keyof typeof ENV;
@@ -29,11 +39,21 @@ export interface OnboardingConfig {
   readonly idempotencyTable: string;
   readonly stagingTtlDays: number;
   readonly errorReportUrlTtlSeconds: number;
+  readonly reportLinkKeySecretArn: string;
+  readonly reportLinkBaseUrl: string;
+  readonly reportLinkRedirectTtlSeconds: number;
+  readonly vendorTokenKeySecretArn: string;
+  readonly uploadUrlTtlSeconds: number;
 }
+
+/** Settings every readConfig result carries (numbers with defaults). */
+type WithDefaults = 'stagingTtlDays' | 'errorReportUrlTtlSeconds' | 'reportLinkRedirectTtlSeconds' | 'uploadUrlTtlSeconds';
 
 const OPTIONAL_NUMBERS: Partial<Record<ConfigKey, { default: number; min: number; max: number }>> = {
   stagingTtlDays: { default: 7, min: 1, max: 365 },
   errorReportUrlTtlSeconds: { default: 604_800, min: 60, max: 604_800 },
+  reportLinkRedirectTtlSeconds: { default: 300, min: 60, max: 3600 },
+  uploadUrlTtlSeconds: { default: 900, min: 60, max: 3600 },
 };
 
 /**
@@ -43,7 +63,7 @@ const OPTIONAL_NUMBERS: Partial<Record<ConfigKey, { default: number; min: number
 export function readConfig<K extends ConfigKey>(
   env: NodeJS.ProcessEnv,
   required: readonly K[],
-): Pick<OnboardingConfig, K | 'stagingTtlDays' | 'errorReportUrlTtlSeconds'> {
+): Pick<OnboardingConfig, K | WithDefaults> {
   const problems: string[] = [];
   const out: Record<string, string | number> = {};
   for (const key of required) {
@@ -64,5 +84,5 @@ export function readConfig<K extends ConfigKey>(
     } else out[key] = n;
   }
   if (problems.length > 0) throw new Error(`onboarding configuration: ${problems.join('; ')}`);
-  return out as unknown as Pick<OnboardingConfig, K | 'stagingTtlDays' | 'errorReportUrlTtlSeconds'>;
+  return out as unknown as Pick<OnboardingConfig, K | WithDefaults>;
 }

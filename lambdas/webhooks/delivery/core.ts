@@ -7,7 +7,7 @@
  */
 import { delayBeforeAttempt, hopDelaySeconds, parseRetryAfter, type RetryPolicy } from '../shared/retry';
 import { permit, record as recordBreaker, type BreakerPolicy } from '../shared/breaker';
-import { resolveSafe, UrlRefused, type Resolver, type SsrfPolicy } from '../shared/ssrf';
+import { cachingResolver, resolveSafe, systemResolver, UrlRefused, type Resolver, type SsrfPolicy } from '../shared/ssrf';
 import { signatureHeaders } from '../shared/signing';
 import type { SecretBox } from '../shared/keyring';
 import type { DeliveryMessage, QueuePort } from '../shared/queue';
@@ -23,6 +23,7 @@ export interface DeliveryDeps {
   readonly queue: QueuePort;
   readonly box: SecretBox;
   readonly send: Sender;
+  /** Host name lookups. @default the system resolver, answers reused for 30 s (defaultDeliveryResolver) */
   readonly resolve?: Resolver;
   readonly retry: RetryPolicy;
   readonly breaker: BreakerPolicy;
@@ -37,6 +38,12 @@ export interface DeliveryDeps {
 }
 
 export type DeliveryOutcome = 'hop' | 'skipped' | 'circuit-open' | 'rate-limited' | 'succeeded' | 'retry' | 'failed' | 'gone';
+
+/**
+ * The system resolver with each host's answer reused for 30 s, shared by the deliveries of this process (a warm
+ * Lambda keeps it): the lookup is cached, the check is not (every address of the answer is checked on every attempt).
+ */
+export const defaultDeliveryResolver: Resolver = cachingResolver(systemResolver, { ttlMs: 30_000 });
 
 /** Statuses that mean "slow down" (Retry-After honoured). */
 const SLOW_DOWN = new Set([429, 502, 503, 504]);
@@ -73,7 +80,7 @@ export async function processDelivery(message: DeliveryMessage, deps: DeliveryDe
   let error: string | undefined;
   let retryAfterSeconds: number | undefined;
   try {
-    const target = await resolveSafe(endpoint.url, deps.ssrf, deps.resolve);
+    const target = await resolveSafe(endpoint.url, deps.ssrf, deps.resolve ?? defaultDeliveryResolver);
     const headers = signatureHeaders(event.id, new Date(now), event.body, liveSecrets(endpoint, now, deps.box));
     const r = await deps.send(target, headers, event.body, deps.timeoutMs);
     statusCode = r.statusCode;

@@ -79,6 +79,24 @@ export interface SecretBox {
   open(sealed: string): string;
 }
 
-export function keyringBox(ring: () => Keyring): SecretBox {
-  return { seal: (p) => seal(ring(), p), open: (s) => open(ring(), s) };
+/**
+ * A box over the current key ring. Opened values are kept (up to `maxOpened`, by sealed value) so a warm function
+ * does not decrypt an endpoint's secret on every delivery; a kept value is returned only while the ring still holds
+ * the very key that sealed it (same kid, same key material), so a value whose key left the ring fails as before.
+ */
+export function keyringBox(ring: () => Keyring, options: { readonly maxOpened?: number } = {}): SecretBox {
+  const maxOpened = options.maxOpened ?? 10_000;
+  const opened = new Map<string, { readonly key: string; readonly plaintext: string }>();
+  return {
+    seal: (p) => seal(ring(), p),
+    open: (sealed) => {
+      const r = ring();
+      const hit = opened.get(sealed);
+      if (hit && keyById(r, sealed.slice(0, sealed.indexOf('.')))?.key === hit.key) return hit.plaintext;
+      const plaintext = open(r, sealed);
+      if (opened.size >= maxOpened) opened.clear();
+      opened.set(sealed, { key: keyById(r, sealed.slice(0, sealed.indexOf('.')))!.key, plaintext });
+      return plaintext;
+    },
+  };
 }

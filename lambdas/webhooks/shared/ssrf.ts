@@ -31,8 +31,59 @@ export interface SsrfPolicy {
 export type Resolver = (host: string) => Promise<readonly { address: string; family: number }[]>;
 export const systemResolver: Resolver = (host) => dns.lookup(host, { all: true, verbatim: true });
 
+export interface ResolverCacheOptions {
+  /** How long an answer is reused. @default 30000 */
+  readonly ttlMs?: number;
+  /** Hosts kept; the oldest answer is dropped beyond this. @default 10000 */
+  readonly maxHosts?: number;
+  /** Clock (epoch ms). @default Date.now */
+  readonly now?: () => number;
+}
+
+/**
+ * A resolver that reuses each host's answer for `ttlMs` (getaddrinfo gives no TTL; 30 s is the JVM's default) and
+ * shares one lookup between concurrent attempts to the same host; failures are not kept. Only the lookup is cached:
+ * resolveSafe still checks every address of the (cached) answer on every attempt, and the connection goes to the
+ * checked address, so a host whose answer turns private is refused at the latest one TTL later, and no connection
+ * ever goes to an unchecked address.
+ */
+export function cachingResolver(resolve: Resolver = systemResolver, options: ResolverCacheOptions = {}): Resolver {
+  const ttlMs = options.ttlMs ?? 30_000;
+  const maxHosts = options.maxHosts ?? 10_000;
+  const now = options.now ?? Date.now;
+  const answers = new Map<string, { readonly expiresMs: number; readonly answer: Promise<readonly { address: string; family: number }[]> }>();
+  return (host) => {
+    const t = now();
+    const hit = answers.get(host);
+    if (hit && hit.expiresMs > t) return hit.answer;
+    if (hit) answers.delete(host);
+    const answer = resolve(host);
+    if (answers.size >= maxHosts) answers.delete(answers.keys().next().value!);
+    const entry = { expiresMs: t + ttlMs, answer };
+    answers.set(host, entry);
+    // A failed lookup is not kept: the next attempt asks again.
+    answer.catch(() => {
+      if (answers.get(host) === entry) answers.delete(host);
+    });
+    return answer;
+  };
+}
+
+/** Verdicts by address: the check is a pure function of the address, and BlockList.check builds an object per call. */
+const verdicts = new Map<string, boolean>();
+
 /** True when the address is in a blocked range (IPv4-mapped IPv6 is checked as IPv4). */
 export function isBlockedAddress(address: string): boolean {
+  let v = verdicts.get(address);
+  if (v === undefined) {
+    if (verdicts.size >= 10_000) verdicts.clear();
+    v = checkAddress(address);
+    verdicts.set(address, v);
+  }
+  return v;
+}
+
+function checkAddress(address: string): boolean {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   if (mapped) return blocked.check(mapped[1], 'ipv4');
   const family = isIP(address);

@@ -138,7 +138,11 @@ export const PRICERS: Record<string, Pricer> = {
     if (typeof cls !== 'string') return { unpriced: 'Aurora clusters (priced per aws_rds_cluster_instance) are not in the price table' };
     const l = new Lines(ctx).add(`rds.postgres.instance:${cls}`, `Multi-AZ DB cluster: 3 × ${cls} × ${ctx.hoursPerMonth} h`, 3 * ctx.hoursPerMonth);
     const storage = num(ctx.config.allocated_storage, 100);
-    return l.add('rds.cluster_storage.gb_month', `${storage} GB cluster storage`, storage).done();
+    l.add('rds.cluster_storage.gb_month', `${storage} GB cluster storage`, storage);
+    // io1/io2 clusters provision IOPS (required for them); gp3 clusters without iops run on the baseline.
+    const iops = num(ctx.config.iops, 0);
+    if (iops > 0) l.add('rds.cluster_iops.iops_month', `${iops.toLocaleString('en-US')} provisioned IOPS`, iops);
+    return l.done();
   },
   aws_elasticache_replication_group: (ctx) => {
     const groups = num(ctx.config.num_node_groups, 0);

@@ -1,5 +1,5 @@
 import { Document, visit } from 'yaml';
-import { HostRuntime, HOST_PATHS, PORTS, edgeServiceName } from './runtime';
+import { HostRuntime, HOST_PATHS, PORTS, directEntryPoints, edgeServiceName } from './runtime';
 
 type Healthcheck = { test: string[]; interval: string; start_period: string };
 type DependsOn = Record<string, { condition: 'service_started' | 'service_healthy' }>;
@@ -173,11 +173,16 @@ export function composeModel(rt: HostRuntime): ComposeFile {
     networks: ['edge', 'data', 'egress'],
   };
 
+  const direct = directEntryPoints(caps);
   if (caps.frontend) {
+    // Stages 3-6: the SPA calls the API and search on their own ports (absolute URLs); from 7 through the gateway (same origin).
+    const frontendEnv: Record<string, string> = direct.api
+      ? { PORT: String(PORTS.frontend), API_BASE_URL: `https://${rt.appDomain}:${direct.api}/api`, ...(direct.search ? { SEARCH_URL: `https://${rt.appDomain}:${direct.search}/search` } : {}) }
+      : { PORT: String(PORTS.frontend), API_BASE_PATH: '/api' };
     services.frontend = {
       image: rt.images.frontend,
       restart: 'unless-stopped',
-      environment: { PORT: String(PORTS.frontend), API_BASE_PATH: '/api' },
+      environment: frontendEnv,
       healthcheck: httpHealth(PORTS.frontend),
       networks: ['edge'],
     };
@@ -190,7 +195,7 @@ export function composeModel(rt: HostRuntime): ComposeFile {
     restart: 'unless-stopped',
     // Reload every 6 hours to pick up renewed certificates.
     command: ['/bin/sh', '-c', '(while sleep 21600; do openresty -s reload; done) & exec openresty -g "daemon off;"'],
-    ports: ['80:80', '443:443'],
+    ports: ['80:80', '443:443', ...Object.values(direct).map((port) => `${port}:${port}`)],
     volumes: [
       `${HOST_PATHS.config}/gateway/nginx.conf:/usr/local/openresty/nginx/conf/nginx.conf:ro`,
       `${HOST_PATHS.tls}:/etc/classifyhub/tls:ro`,

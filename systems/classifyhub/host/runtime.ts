@@ -46,6 +46,21 @@ export const HOST_PATHS = {
 /** Internal ports of the containers. */
 export const PORTS = { backend: 8080, frontend: 8080, worker: 8081, search: 9200, redis: 6379, postgres: 5432, gatewayHealth: 8081 } as const;
 
+/**
+ * Public ports of the services the seed draws as reachable on their own before stage 7: the browser loads
+ * the SPA from the frontend on 443, and calls the backend's API and the search service directly (seed 001,
+ * stages 3-6: "HTTPS API calls (e.g., port 8080)", "Search Queries" to the search container). Each is
+ * TLS-terminated by the edge container and forwarded to one service, with no path routing. From stage 7
+ * the API gateway on 443 is the only entry point and these ports close.
+ */
+export const DIRECT_PORTS = { api: 8443, search: 9443 } as const;
+
+/** The services exposed on their own ports at a stage (none from stage 7, or before the frontend exists). */
+export function directEntryPoints(capabilities: Capabilities): { readonly api?: number; readonly search?: number } {
+  if (capabilities.apiGateway || !capabilities.frontend) return {};
+  return { api: DIRECT_PORTS.api, ...(capabilities.search ? { search: DIRECT_PORTS.search } : {}) };
+}
+
 /** Name of the edge container: a TLS proxy until stage 7, then the API gateway. */
 export function edgeServiceName(capabilities: Capabilities): 'api-gateway' | 'tls-proxy' {
   return capabilities.apiGateway ? 'api-gateway' : 'tls-proxy';

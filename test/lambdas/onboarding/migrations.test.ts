@@ -66,7 +66,7 @@ describe('migration runner', () => {
   test('CLI: tsx lambdas/onboarding/migrations/migrate.ts with DATABASE_URL', async () => {
     const url = await pg.createDatabase('cli');
     const out = execFileSync('npx', ['tsx', 'lambdas/onboarding/migrations/migrate.ts'], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: url } });
-    expect(out).toMatch(/applied 001_catalog_schema.sql\napplied 002_seed_categories.sql\napplied 003_exactly_once.sql\n3 migration\(s\) applied, 0 already applied/);
+    expect(out).toMatch(/applied 001_catalog_schema.sql\napplied 002_seed_categories.sql\napplied 003_exactly_once.sql\n3 migration\(s\) applied, 0 already applied \(\d+ ms\)\nreference data: 0 categories changed\n$/);
   });
 });
 
@@ -135,6 +135,8 @@ describe('configuration', () => {
       errorsQueueUrl: 'q',
       stagingTtlDays: 7,
       errorReportUrlTtlSeconds: 604_800,
+      reportLinkRedirectTtlSeconds: 300,
+      uploadUrlTtlSeconds: 900,
     });
   });
 });

@@ -7,6 +7,7 @@ import { generateEndpointSecret } from '../../../lambdas/webhooks/shared/signing
 import type { DeliveryMessage, OutgoingMessage } from '../../../lambdas/webhooks/shared/queue';
 import type { SendResult } from '../../../lambdas/webhooks/shared/http-send';
 import { SendError } from '../../../lambdas/webhooks/shared/http-send';
+import { cachingResolver } from '../../../lambdas/webhooks/shared/ssrf';
 
 function setup(responses: (SendResult | Error)[], opts: { schedule?: number[] } = {}) {
   const start = Math.floor(Date.now() / 1000) * 1000;
@@ -129,4 +130,24 @@ test('a DLQ message redriven restarts at attempt 1', async () => {
   const e = (await s.store.getEvent('evt_1'))!;
   expect(e.status).toBe('delivered');
   expect(e.attempts[1]).toMatchObject({ attempt: 1, outcome: 'success' });
+});
+
+test('with a cached resolver: the answer is reused for its TTL, and a host that turns private after it is blocked, not sent', async () => {
+  const s = setup([]);
+  let answer = '93.184.216.34';
+  let lookups = 0;
+  const resolve = cachingResolver(async () => (lookups++, [{ address: answer, family: 4 }]), { ttlMs: 30_000, now: s.at });
+  const targets: string[] = [];
+  const deps: DeliveryDeps = { ...s.deps, resolve, send: async (t, h, b, to) => (targets.push(t.address), s.deps.send(t, h, b, to)) };
+  for (const id of ['evt_2', 'evt_3']) await s.store.createEvent({ ...(await s.store.getEvent('evt_1'))!, id });
+  expect(await processDelivery(msg(), deps)).toBe('succeeded');
+  answer = '10.0.0.5';
+  s.advance(29_000);
+  expect(await processDelivery({ ...msg(), eventId: 'evt_2' }, deps)).toBe('succeeded');
+  expect(targets).toEqual(['93.184.216.34', '93.184.216.34']);
+  s.advance(1_000);
+  expect(await processDelivery({ ...msg(), eventId: 'evt_3' }, deps)).toBe('retry');
+  expect(targets).toHaveLength(2);
+  expect(lookups).toBe(2);
+  expect((await s.store.getEvent('evt_3'))!.attempts[0]).toMatchObject({ outcome: 'blocked', error: expect.stringMatching(/resolves to 10\.0\.0\.5, a private/) });
 });

@@ -2,10 +2,10 @@
 import { Webhook } from 'standardwebhooks';
 import { SignJWT } from 'jose';
 import { DEFAULT_RETRY_POLICY, SVIX_SCHEDULE_SECONDS, delayBeforeAttempt, hopDelaySeconds, parseRetryAfter, parseSchedule } from '../../../lambdas/webhooks/shared/retry';
-import { isBlockedAddress, resolveSafe } from '../../../lambdas/webhooks/shared/ssrf';
+import { cachingResolver, isBlockedAddress, resolveSafe, type Resolver } from '../../../lambdas/webhooks/shared/ssrf';
 import { CLOSED, permit, record, visibleState, type BreakerPolicy } from '../../../lambdas/webhooks/shared/breaker';
 import { generateEndpointSecret, signatureHeaders } from '../../../lambdas/webhooks/shared/signing';
-import { newKeyring, open, parseKeyring, rotateKeyring, seal } from '../../../lambdas/webhooks/shared/keyring';
+import { keyringBox, newKeyring, open, parseKeyring, rotateKeyring, seal, type Keyring } from '../../../lambdas/webhooks/shared/keyring';
 import { authorizerPolicy, issueToken, verifyToken } from '../../../lambdas/webhooks/shared/auth';
 import { rotate, type SecretsPort } from '../../../lambdas/webhooks/rotate-keys/core';
 import { decodeCursor, encodeCursor } from '../../../lambdas/webhooks/list-events/core';
@@ -53,6 +53,69 @@ describe('SSRF guard', () => {
   });
 });
 
+describe('resolver cache (the lookup is cached, the check is not)', () => {
+  function dnsStub(initial: string) {
+    const answers = new Map<string, string>([['hooks.example', initial]]);
+    const lookups: string[] = [];
+    const resolve: Resolver = async (host) => {
+      lookups.push(host);
+      const a = answers.get(host);
+      if (!a) throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+      return [{ address: a, family: 4 }];
+    };
+    return { answers, lookups, resolve };
+  }
+  const policy = { requireHttps: true, allowAddresses: [] };
+
+  test('an answer is reused within the TTL; concurrent attempts share one lookup', async () => {
+    let now = 0;
+    const dns = dnsStub('93.184.216.34');
+    const cached = cachingResolver(dns.resolve, { ttlMs: 30_000, now: () => now });
+    const targets = await Promise.all(Array.from({ length: 5 }, () => resolveSafe('https://hooks.example/in', policy, cached)));
+    expect(targets.map((t) => t.address)).toEqual(Array(5).fill('93.184.216.34'));
+    now = 29_999;
+    await resolveSafe('https://hooks.example/in', policy, cached);
+    expect(dns.lookups).toEqual(['hooks.example']);
+  });
+
+  test('a host whose answer turns private is refused once the TTL has run out', async () => {
+    let now = 0;
+    const dns = dnsStub('93.184.216.34');
+    const cached = cachingResolver(dns.resolve, { ttlMs: 30_000, now: () => now });
+    await expect(resolveSafe('https://hooks.example/in', policy, cached)).resolves.toMatchObject({ address: '93.184.216.34' });
+    dns.answers.set('hooks.example', '10.0.0.5');
+    now = 30_000;
+    await expect(resolveSafe('https://hooks.example/in', policy, cached)).rejects.toThrow(/resolves to 10\.0\.0\.5, a private/);
+    // And it stays refused while the private answer is the cached one.
+    now = 45_000;
+    await expect(resolveSafe('https://hooks.example/in', policy, cached)).rejects.toThrow(/resolves to 10\.0\.0\.5/);
+    expect(dns.lookups).toHaveLength(2);
+  });
+
+  test('a cached answer is checked on every attempt: the allow-list decides each time', async () => {
+    const dns = dnsStub('127.0.0.1');
+    const cached = cachingResolver(dns.resolve, { ttlMs: 30_000, now: () => 0 });
+    await expect(resolveSafe('http://hooks.example/in', { requireHttps: false, allowAddresses: ['127.0.0.1'] }, cached)).resolves.toMatchObject({ address: '127.0.0.1' });
+    await expect(resolveSafe('http://hooks.example/in', { requireHttps: false, allowAddresses: [] }, cached)).rejects.toThrow(/resolves to 127\.0\.0\.1/);
+    expect(dns.lookups).toHaveLength(1);
+  });
+
+  test('failures are not kept; the oldest host goes beyond maxHosts', async () => {
+    const dns = dnsStub('93.184.216.34');
+    dns.answers.delete('hooks.example');
+    const cached = cachingResolver(dns.resolve, { ttlMs: 30_000, maxHosts: 2, now: () => 0 });
+    await expect(resolveSafe('https://hooks.example/in', policy, cached)).rejects.toThrow(/does not resolve \(ENOTFOUND\)/);
+    dns.answers.set('hooks.example', '93.184.216.34');
+    await expect(resolveSafe('https://hooks.example/in', policy, cached)).resolves.toMatchObject({ address: '93.184.216.34' });
+    dns.answers.set('a.example', '93.184.216.35');
+    dns.answers.set('b.example', '93.184.216.36');
+    await cached('a.example');
+    await cached('b.example');
+    await cached('hooks.example');
+    expect(dns.lookups).toEqual(['hooks.example', 'hooks.example', 'a.example', 'b.example', 'hooks.example']);
+  });
+});
+
 describe('circuit breaker', () => {
   const p: BreakerPolicy = { windowSeconds: 300, minRequests: 10, failureRatio: 0.7, coolDownSeconds: 60 };
   test('opens at 70 % failures over >= 10 requests, probes after the cool-down, closes on success', () => {
@@ -91,6 +154,17 @@ describe('signatures (standardwebhooks)', () => {
     const old = signatureHeaders('evt_1', new Date(Date.now() - 10 * 60_000), body, [a]);
     expect(() => new Webhook(a).verify(body, old)).toThrow(/too old/);
   });
+
+  test('byte for byte the official library\'s signature (node:crypto HMAC, key imported once per secret)', () => {
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    const bodies = ['{}', JSON.stringify({ type: 'x', data: { name: 'Zoë ✓ 日本', emoji: '🙂', n: 1.5 } }), 'x'.repeat(70_000)];
+    for (const secret of [generateEndpointSecret(), `whsec_${Buffer.alloc(24, 7).toString('base64')}`, `whsec_${Buffer.alloc(64, 9).toString('base64')}`]) {
+      for (const body of bodies) {
+        for (let i = 0; i < 2; i++) expect(signatureHeaders(`msg_${i}`, at, body, [secret])['webhook-signature']).toBe(new Webhook(secret).sign(`msg_${i}`, at, body));
+      }
+    }
+    expect(() => signatureHeaders('evt_1', at, '{}', [])).toThrow(/no secret to sign message evt_1/);
+  });
 });
 
 describe('key rings', () => {
@@ -103,6 +177,25 @@ describe('key rings', () => {
     const jwt = rotateKeyring(rotateKeyring(newKeyring(new Date(0), 2), new Date(1)), new Date(2));
     expect(jwt.keys).toHaveLength(2);
     expect(() => parseKeyring('{"version":1,"keys":[{"kid":"a","key":"c2hvcnQ="}]}')).toThrow(/key "a" is not 32 bytes/);
+  });
+
+  test('the box keeps opened values only while the ring still holds the key that sealed them', () => {
+    let ring: Keyring = newKeyring(new Date(0), null);
+    let reads = 0;
+    const box = keyringBox(() => (reads++, ring));
+    const sealed = box.seal('whsec_abc');
+    expect(box.open(sealed)).toBe('whsec_abc');
+    expect(box.open(sealed)).toBe('whsec_abc');
+    ring = rotateKeyring(ring, new Date(1));
+    expect(box.open(sealed)).toBe('whsec_abc');
+    // The sealing key leaves the ring: the kept value is not returned.
+    ring = { ...ring, keys: ring.keys.slice(1) };
+    expect(() => box.open(sealed)).toThrow(/is not in the key ring/);
+    // Same kid, other key material: not returned either (the real decryption fails).
+    const kid = sealed.split('.')[0];
+    ring = { ...ring, keys: [{ kid, key: Buffer.alloc(32, 1).toString('base64'), createdAt: 'x' }, ...ring.keys] };
+    expect(() => box.open(sealed)).toThrow();
+    expect(reads).toBeGreaterThanOrEqual(6);
   });
 });
 

@@ -37,7 +37,8 @@ const prod14 = synthClassifyHub(prod);
 
 describe('12-high-availability', () => {
   test('network: public and private subnets in every zone, NAT per tier, S3/DynamoDB gateway and ECR/logs/secrets interface endpoints', () => {
-    expect(Object.keys(byType(dev12, 'aws_subnet')).sort()).toEqual(['network_private_subnet_1', 'network_private_subnet_2', 'network_public_subnet_1', 'network_public_subnet_2']);
+    // Three zones on every tier from stage 12: the Multi-AZ DB cluster puts one instance in each.
+    expect(Object.keys(byType(dev12, 'aws_subnet')).sort()).toEqual(['network_private_subnet_1', 'network_private_subnet_2', 'network_private_subnet_3', 'network_public_subnet_1', 'network_public_subnet_2', 'network_public_subnet_3']);
     expect(Object.keys(byType(dev12, 'aws_nat_gateway'))).toEqual(['network_nat_gateway_1']);
     const prod12 = synthClassifyHub(atStage(prod, '12-high-availability'));
     expect(Object.keys(byType(prod12, 'aws_nat_gateway')).sort()).toEqual(['network_nat_gateway_1', 'network_nat_gateway_2', 'network_nat_gateway_3']);
@@ -72,7 +73,7 @@ describe('12-high-availability', () => {
     for (const service of Object.values(services)) {
       expect(service).toMatchObject({ launch_type: 'FARGATE', deployment_circuit_breaker: { enable: true, rollback: true } });
       expect(service.network_configuration.assign_public_ip).toBe(false);
-      expect(service.network_configuration.subnets).toEqual(['${aws_subnet.network_private_subnet_1.id}', '${aws_subnet.network_private_subnet_2.id}']);
+      expect(service.network_configuration.subnets).toEqual(['${aws_subnet.network_private_subnet_1.id}', '${aws_subnet.network_private_subnet_2.id}', '${aws_subnet.network_private_subnet_3.id}']);
     }
     expect(services.api_gateway_service_service.load_balancer[0]).toMatchObject({ container_name: 'api-gateway', container_port: 8080 });
     expect(Object.keys(byType(dev12, 'aws_appautoscaling_policy')).sort()).toEqual(['api_gateway_service_cpu_scaling', 'backend_service_cpu_scaling', 'frontend_service_cpu_scaling', 'search_service_cpu_scaling', 'worker_service_cpu_scaling']);
@@ -85,41 +86,57 @@ describe('12-high-availability', () => {
     const app = backend.find((c) => c.name === 'backend')!;
     expect(app.image).toBe(`\${aws_ecr_repository.backend_repository_repository.repository_url}:${dev.classifyhub.images.backend}`);
     const env = Object.fromEntries(app.environment.map((e: Res) => [e.name, e.value]));
-    expect(env).toMatchObject({ DATABASE_HOST: '${aws_db_instance.database_instance.address}', DATABASE_READ_HOST: '${aws_db_instance.database_read_replica.address}', DATABASE_PASSWORD_FILE: '/run/secrets/db_password', JWT_SIGNING_KEY_FILE: '/run/secrets/jwt_signing_key' });
+    expect(env).toMatchObject({ DATABASE_HOST: '${aws_rds_cluster.database_cluster.endpoint}', DATABASE_READ_HOST: '${aws_rds_cluster.database_cluster.reader_endpoint}', DATABASE_PASSWORD_FILE: '/run/secrets/db_password', JWT_SIGNING_KEY_FILE: '/run/secrets/jwt_signing_key' });
     expect(app.dependsOn).toEqual([{ containerName: 'secrets-init', condition: 'SUCCESS' }]);
     const init = backend.find((c) => c.name === 'secrets-init')!;
-    expect(init.secrets.map((s: Res) => s.valueFrom)).toEqual(['${aws_db_instance.database_instance.master_user_secret[0].secret_arn}:password::', '${aws_secretsmanager_secret.cache_auth_token_secret.arn}']);
+    expect(init.secrets.map((s: Res) => s.valueFrom)).toEqual(['${aws_rds_cluster.database_cluster.master_user_secret[0].secret_arn}:password::', '${aws_secretsmanager_secret.cache_auth_token_secret.arn}']);
     const gateway = containersOf(dev12, 'api_gateway_service');
     expect(gateway.map((c) => c.name)).toEqual(['api-gateway']);
     expect(containersOf(dev12, 'search_service').map((c) => c.name)).toEqual(['search-signer']);
     expect(gateway[0].secrets).toEqual([{ name: 'REDIS_AUTH_TOKEN', valueFrom: '${aws_secretsmanager_secret.cache_auth_token_secret.arn}' }]);
   });
 
-  test('RDS PostgreSQL Multi-AZ, encrypted, managed password, force_ssl, Performance Insights, replica of stage 10; backups and protection per tier', () => {
-    const db = one(dev12, 'aws_db_instance', 'database_instance');
-    expect(db).toMatchObject({ engine: 'postgres', multi_az: true, storage_encrypted: true, manage_master_user_password: true, publicly_accessible: false, performance_insights_enabled: true, backup_retention_period: 3, deletion_protection: false });
-    expect(db.password).toBeUndefined();
-    expect(one(dev12, 'aws_db_instance', 'database_read_replica').replicate_source_db).toBe('${aws_db_instance.database_instance.identifier}');
-    expect(one(dev12, 'aws_db_parameter_group', 'database_parameter_group').parameter).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'rds.force_ssl', value: '1' })]));
-    const prodDb = one(prod14, 'aws_db_instance', 'database_instance');
-    expect(prodDb).toMatchObject({ deletion_protection: true, skip_final_snapshot: false, backup_retention_period: 30 });
+  test('RDS PostgreSQL Multi-AZ DB cluster (writer + two readable standbys), encrypted with its KMS key, managed password, force_ssl, Performance Insights; sizes, backups and protection per tier', () => {
+    // Issue 15 (1): the seed's primary and readable standby (sync replication) - no DB instance, no asynchronous replica.
+    expect(byType(dev12, 'aws_db_instance')).toEqual({});
+    const db = one(dev12, 'aws_rds_cluster', 'database_cluster');
+    const key = '${aws_kms_key.database_key.arn}';
+    expect(db).toMatchObject({
+      engine: 'postgres', db_cluster_instance_class: dev.profile.instanceClasses.database, storage_type: 'io1', allocated_storage: 100, iops: 1000,
+      storage_encrypted: true, kms_key_id: key, master_user_secret_kms_key_id: key, performance_insights_enabled: true, performance_insights_kms_key_id: key,
+      manage_master_user_password: true, iam_database_authentication_enabled: true, backup_retention_period: 3, deletion_protection: false,
+      db_subnet_group_name: '${aws_db_subnet_group.database_subnet_group.name}', monitoring_interval: 60,
+    });
+    expect(db.engine_mode).toBeUndefined(); // not Aurora
+    expect(db.master_password).toBeUndefined();
+    expect(one(dev12, 'aws_kms_key', 'database_key').enable_key_rotation).toBe(true);
+    // One instance per zone: the subnet group spans the three private subnets.
+    expect(one(dev12, 'aws_db_subnet_group', 'database_subnet_group').subnet_ids).toEqual([1, 2, 3].map((n) => `\${aws_subnet.network_private_subnet_${n}.id}`));
+    expect(one(dev12, 'aws_rds_cluster_parameter_group', 'database_parameter_group')).toMatchObject({ family: 'postgres15' });
+    expect(one(dev12, 'aws_rds_cluster_parameter_group', 'database_parameter_group').parameter).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'rds.force_ssl', value: '1' })]));
+    const prodDb = one(prod14, 'aws_rds_cluster', 'database_cluster');
+    expect(prodDb).toMatchObject({ db_cluster_instance_class: 'db.r6gd.large', allocated_storage: 200, iops: 3000, deletion_protection: true, skip_final_snapshot: false, final_snapshot_identifier: 'classifyhub-prod-postgres-final', backup_retention_period: 30 });
     expect(prodDb.lifecycle).toEqual({ prevent_destroy: true });
+    // Writes to the writer endpoint, reads to the reader endpoint (the standbys), both as outputs.
+    const outputs = (dev12.output ?? {}) as Record<string, { value: string }>;
+    expect(outputs.database_endpoint.value).toBe('${aws_rds_cluster.database_cluster.endpoint}:5432');
+    expect(outputs.database_reader_endpoint.value).toBe('${aws_rds_cluster.database_cluster.reader_endpoint}:5432');
   });
 
   test('ElastiCache: Multi-AZ with failover, encrypted at rest and in transit, AUTH token kept in Secrets Manager', () => {
     const rg = one(dev12, 'aws_elasticache_replication_group', 'cache_replication_group');
-    expect(rg).toMatchObject({ multi_az_enabled: true, automatic_failover_enabled: true, transit_encryption_enabled: true, num_cache_clusters: 2 });
+    expect(rg).toMatchObject({ multi_az_enabled: true, automatic_failover_enabled: true, transit_encryption_enabled: true, num_cache_clusters: 3 });
     expect(String(rg.at_rest_encryption_enabled)).toBe('true');
     expect(one(dev12, 'aws_secretsmanager_secret_version', 'cache_auth_token_value').secret_string).toBe('${aws_elasticache_replication_group.cache_replication_group.auth_token}');
   });
 
   test('OpenSearch in the VPC across the zones, encrypted, node-to-node, HTTPS with TLS 1.2', () => {
     const domain = one(dev12, 'aws_opensearch_domain', 'search_domain');
-    expect(domain.cluster_config).toMatchObject({ zone_awareness_enabled: true, zone_awareness_config: { availability_zone_count: 2 } });
+    expect(domain.cluster_config).toMatchObject({ zone_awareness_enabled: true, zone_awareness_config: { availability_zone_count: 3 } });
     expect(domain.encrypt_at_rest.enabled).toBe(true);
     expect(domain.node_to_node_encryption.enabled).toBe(true);
     expect(domain.domain_endpoint_options).toMatchObject({ enforce_https: true, tls_security_policy: 'Policy-Min-TLS-1-2-PFS-2023-10' });
-    expect(domain.vpc_options.subnet_ids).toHaveLength(2);
+    expect(domain.vpc_options.subnet_ids).toHaveLength(3);
   });
 
   test('security groups: only the ALB faces the internet; data stores admit only their clients', () => {
@@ -185,7 +202,7 @@ describe('14-multi-region', () => {
     expect(aliases).toEqual(['(default):us-east-1', 'ap_southeast_1:ap-southeast-1', 'eu_west_1:eu-west-1', 'us_east_1:us-east-1']);
     for (const key of ['eu_west_1', 'ap_southeast_1']) {
       for (const [type, name] of [
-        ['aws_lb', 'alb_load_balancer'], ['aws_ecs_cluster', 'ecs_cluster_cluster'], ['aws_db_instance', 'database_instance'], ['aws_db_instance', 'database_read_replica'],
+        ['aws_lb', 'alb_load_balancer'], ['aws_ecs_cluster', 'ecs_cluster_cluster'], ['aws_rds_cluster', 'database_cluster'], ['aws_kms_key', 'database_key'],
         ['aws_elasticache_replication_group', 'cache_replication_group'], ['aws_opensearch_domain', 'search_domain'], ['aws_acm_certificate', 'alb_certificate'],
         ['aws_sns_topic', 'oncall_topic_topic'], ['aws_cloudwatch_dashboard', 'dashboard_dashboard'], ['aws_vpc', 'network_vpc'],
       ]) {

@@ -1,5 +1,6 @@
 /**
- * Issue 15: ClassifyHub as seed 001 draws it - application metrics from
+ * Issue 15: ClassifyHub as seed 001 draws it - the database of stage 12 as a
+ * Multi-AZ DB cluster whose standbys serve the reads (1), application metrics from
  * stage 13 (5), no leftovers of the Docker host and honest suppressions (6),
  * images of every region servable through the CDN at stage 14 (2).
  */
@@ -9,7 +10,7 @@ import type { Environment } from '../../../environments/lib/schema';
 import { addClassifyHubStacks, atStage } from '../../../systems/classifyhub/app';
 import { classifyHubNames } from '../../../systems/classifyhub/names';
 import { Guardrails } from '../../../modules/guardrails';
-import { addresses, SynthJson } from '../../helpers';
+import { addresses, hostFilesOf, SynthJson } from '../../helpers';
 
 type Res = Record<string, any>;
 const byType = (json: SynthJson, type: string): Record<string, Res> => (json.resource[type] ?? {}) as Record<string, Res>;
@@ -132,5 +133,28 @@ describe('(4) search as its own ECS service from stage 12, reachable only from t
     expect(searchPolicy).toContain('"es:ESHttpGet"');
     expect(searchPolicy).toContain('/posts/_search');
     expect(searchPolicy).not.toContain('ESHttpPut');
+  });
+});
+
+describe('(1) the database of stage 12 is a Multi-AZ DB cluster: writes to the writer, reads to the readable standbys', () => {
+  test('every region: one cluster, no DB instance, the backend splits writes and reads between its endpoints', () => {
+    expect(byType(dev14.json, 'aws_db_instance')).toEqual({});
+    expect(Object.keys(byType(dev14.json, 'aws_rds_cluster')).sort()).toEqual(['ap_southeast_1_database_cluster', 'database_cluster', 'eu_west_1_database_cluster']);
+    for (const prefix of ['', 'eu_west_1_', 'ap_southeast_1_']) {
+      const env = containerEnv(dev14.json, `${prefix}backend_service`, 'backend');
+      expect(env.DATABASE_HOST).toBe(`\${aws_rds_cluster.${prefix}database_cluster.endpoint}`);
+      expect(env.DATABASE_READ_HOST).toBe(`\${aws_rds_cluster.${prefix}database_cluster.reader_endpoint}`);
+      expect(env.DATABASE_READ_WRITE_SPLIT).toBe('true');
+    }
+  });
+
+  test('alarms watch all three instances; the host replica of stage 10 is untouched', () => {
+    const alarms = Object.values(byType(dev14.json, 'aws_cloudwatch_metric_alarm')).filter((a) => a.namespace === 'AWS/RDS' && !a.provider);
+    const instances = [...new Set(alarms.map((a) => a.dimensions.DBInstanceIdentifier))].sort();
+    expect(instances).toEqual(['classifyhub-dev-postgres-instance-1', 'classifyhub-dev-postgres-instance-2', 'classifyhub-dev-postgres-instance-3']);
+    // The kept host still runs its stage-10 streaming replica (asynchronous, on the host) until it is decommissioned.
+    const compose = hostFilesOf(dev12).get('/opt/classifyhub/docker-compose.yml')!;
+    expect(compose).toContain('postgres-replica:');
+    expect(compose).toContain('DATABASE_READ_HOST: postgres-replica');
   });
 });

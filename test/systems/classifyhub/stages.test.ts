@@ -71,12 +71,20 @@ describe.each(HOST_STAGES.map((s) => [s.slug as StageSlug]))('stage %s', (slug) 
   });
 });
 
+/**
+ * The only removals of the ladder, on purpose: at 07 the API and search lose their own public ports (the API
+ * gateway becomes the single entry point, issue 15); security-group rules, no state.
+ */
+const DELIBERATE_REMOVALS: Partial<Record<StageSlug, string[]>> = {
+  '07-api-gateway': ['aws_vpc_security_group_ingress_rule.docker_host_ingress_8443', 'aws_vpc_security_group_ingress_rule.docker_host_ingress_9443'],
+};
+
 describe('promotion keeps addresses', () => {
   const slugs = IMPLEMENTED_STAGES.map((s) => s.slug as StageSlug);
-  test.each(slugs.slice(0, -1).map((slug, i) => [slug, slugs[i + 1]]))('%s -> %s only adds resources', (from, to) => {
+  test.each(slugs.slice(0, -1).map((slug, i) => [slug, slugs[i + 1]]))('%s -> %s only adds resources (or closes the documented direct ports)', (from, to) => {
     const before = addresses(synthesized.get(from)!);
     const after = new Set(addresses(synthesized.get(to)!));
-    expect(before.filter((a) => !after.has(a))).toEqual([]);
+    expect(before.filter((a) => !after.has(a))).toEqual(DELIBERATE_REMOVALS[to] ?? []);
   });
 
   test('identity of stateful resources never depends on the stage', () => {

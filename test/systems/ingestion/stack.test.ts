@@ -85,6 +85,11 @@ describe('seed 003, edge by edge', () => {
     const task = JSON.parse(r('aws_ecs_task_definition').f1_summarizer_task_definition.container_definitions)[0];
     expect(task.image).toBe('${aws_ecr_repository.worker_repository_repository.repository_url}:1.0.0');
     expect(r('aws_ecs_service').f1_summarizer_service.desired_count).toBe(1);
+    // The worker (lambdas/ingestion/f1-summarizer): `summarize`, its stream, bucket and checkpoint table from the environment.
+    expect(task.command).toEqual(['summarize']);
+    expect(Object.fromEntries(task.environment.map((e: { name: string; value: string }) => [e.name, e.value]))).toMatchObject({ EVENTS_STREAM_ARN: '${aws_dynamodb_table.events_table_table.stream_arn}', CHECKPOINT_TABLE: 'ingestion-dev-replicator-checkpoints', EXPORT_BUCKET: expect.any(String) });
+    const f1 = policyOf('f1_summarizer_task_role_policy').Statement;
+    expect(f1.find((st) => JSON.stringify(st.Action) === JSON.stringify(['dynamodb:GetItem', 'dynamodb:PutItem']))?.Resource).toBe('${aws_dynamodb_table.checkpoint_table_table.arn}');
     expect(r('aws_autoscaling_group').ec2_reports_group).toMatchObject({ min_size: 1, max_size: 1, health_check_type: 'ELB', target_group_arns: ['${aws_lb_target_group.load_balancer_reports_target_group.arn}'] });
     // modules/autoscaling, fixed size: no scaling policy; IMDSv2 with the Docker bridge's hop; the container log group.
     expect(r('aws_autoscaling_policy').ec2_reports_cpu_target_tracking).toBeUndefined();

@@ -5,6 +5,7 @@
  * Functions are bundled from a small fixture entry (the real entries are
  * planned by test/terraform.test.ts through main.ts).
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -26,6 +27,9 @@ import { addOnboardingStacks } from '../../../systems/onboarding/app';
 import { ONBOARDING_FUNCTIONS, lambdaEntry } from '../../../systems/onboarding/names';
 import { ONBOARDING_SETTINGS } from '../../../systems/onboarding/settings';
 import { ENV as LAMBDA_ENV } from '../../../lambdas/onboarding/shared/config';
+import { parseCatalogInput } from '../../../lambdas/onboarding/catalog-migrator/core';
+import { loadMigrations } from '../../../lambdas/onboarding/migrations/migrate';
+import { CATEGORIES } from '../../../lambdas/onboarding/shared/reference';
 import { synthFixture } from '../../helpers';
 
 type Json = { resource: Record<string, Record<string, any>>; output: Record<string, any> };
@@ -162,6 +166,35 @@ describe('LambdaFunction and Table modules', () => {
       ['WriteTracesUnscopable', ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], '*'],
     ]);
     expect(json.resource.aws_lambda_function_event_invoke_config).toBeUndefined();
+  });
+
+  test('function: addPublicUrl (URL + both permissions, once) and invokeOnChange (JSON input, triggers, after the role policy)', () => {
+    let fn!: LambdaFunction;
+    const json = JSON.parse(
+      synthFixture((s) => {
+        fn = new LambdaFunction(s, 'worker', { functionName: 'svc-worker', entry: FIXTURE, logRetentionDays: 30 });
+        expect(fn.addPublicUrl({ corsAllowedOrigins: ['https://vendors.example.com'] })).toBe(fn.publicUrl);
+        expect(() => fn.addPublicUrl()).toThrow(/addPublicUrl was already called/);
+        fn.invokeOnChange(s, 'setup', { input: '{"a":1}', triggers: { sha: 'abc' } });
+        expect(() => fn.invokeOnChange(s, 'bad', { input: '[1', triggers: { sha: 'x' } })).toThrow('input: received "[1"; expected a JSON object');
+        expect(() => fn.invokeOnChange(s, 'bad2', { input: '{}', triggers: {} })).toThrow(/triggers: received .*; expected at least one trigger value/);
+        expect(() => fn.invokeOnChange(s, 'bad3', { input: '[1]', triggers: { sha: 'x' } })).toThrow('input: received "[1]"; expected a JSON object');
+      }),
+    ) as Json;
+    const r = json.resource;
+    expect(r.aws_lambda_function_url.worker_url).toMatchObject({
+      authorization_type: 'NONE',
+      cors: { allow_origins: ['https://vendors.example.com'], allow_methods: ['GET'] },
+      depends_on: ['aws_lambda_permission.worker_url_permission', 'aws_lambda_permission.worker_url_invoke_permission'],
+    });
+    expect(r.aws_lambda_permission.worker_url_permission).toMatchObject({ action: 'lambda:InvokeFunctionUrl', principal: '*', function_url_auth_type: 'NONE' });
+    expect(r.aws_lambda_permission.worker_url_invoke_permission).toMatchObject({ action: 'lambda:InvokeFunction', principal: '*' });
+    expect(r.aws_lambda_invocation.setup).toEqual({
+      function_name: '${aws_lambda_function.worker_function.function_name}',
+      input: '{"a":1}',
+      triggers: { sha: 'abc' },
+      depends_on: ['aws_iam_role_policy.worker_role_policy'],
+    });
   });
 
   test('function in a VPC: network-interface permissions scoped to its subnets and group', () => {
@@ -405,6 +438,9 @@ describe('onboarding stack (dev)', () => {
       ...credentials,
       ReadUploadsErrors: ['s3:GetObject', '${aws_s3_bucket.uploads_bucket.arn}/errors/*'],
       ...idempotency,
+      // Issue 14: signs the reports' 7-day links (creating the key on first use).
+      InitializeReportLinkKey: [['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue'], '${aws_secretsmanager_secret.report_link_key_secret.arn}'],
+      InitializeReportLinkKeyKey: [['kms:Decrypt', 'kms:GenerateDataKey'], key],
     });
     // No wildcard resource except the describe/list calls IAM cannot scope.
     for (const fn of ['csv_parser', 'product_validator', 'error_processor']) {
@@ -495,6 +531,115 @@ describe('onboarding stack (dev)', () => {
   });
 });
 
+describe('onboarding stack: vendors in the loop, the catalog deploys itself (issue 14)', () => {
+  const json = synthOnboarding('dev');
+  const r = json.resource;
+  const common = ['WriteOwnLogGroup', 'CreateNetworkInterfacesInOwnSubnets', 'ManageNetworkInterfaces', 'DescribeNetworkUnscopable'];
+  const actions = (fn: string) => Object.fromEntries(policyOf(json, fn).filter((x) => !common.includes(x.Sid)).map((x) => [x.Sid, [x.Action, x.Resource]]));
+  const linkSecret = '${aws_secretsmanager_secret.report_link_key_secret.arn}';
+  const vendorSecret = '${aws_secretsmanager_secret.vendor_token_key_secret.arn}';
+  const cmk = '${aws_kms_key.database_secret_key.arn}';
+
+  test('report-link and upload-url: public function URLs (the functions check a token), both permissions Lambda requires', () => {
+    for (const id of ['report_link', 'upload_url']) {
+      expect(r.aws_lambda_function_url[`${id}_url`]).toMatchObject({ authorization_type: 'NONE', function_name: `\${aws_lambda_function.${id}_function.function_name}` });
+      expect(r.aws_lambda_permission[`${id}_url_permission`]).toMatchObject({ action: 'lambda:InvokeFunctionUrl', principal: '*', function_url_auth_type: 'NONE' });
+      expect(r.aws_lambda_permission[`${id}_url_invoke_permission`]).toMatchObject({ action: 'lambda:InvokeFunction', principal: '*' });
+      // No database: no DB_* variables, no credentials grant.
+      expect(Object.keys(r.aws_lambda_function[`${id}_function`].environment.variables).filter((k) => k.startsWith('DB_'))).toEqual([]);
+    }
+    expect(Object.keys(r.aws_lambda_function_url)).toEqual(['report_link_url', 'upload_url_url']);
+    const httpEgress = Object.values(r.aws_vpc_security_group_egress_rule).filter((x: any) => x.security_group_id === '${aws_security_group.http_lambda_security_group.id}');
+    expect(httpEgress).toEqual([expect.objectContaining({ cidr_ipv4: '0.0.0.0/0', ip_protocol: 'tcp', from_port: 443, to_port: 443 })]);
+    expect(Object.values(r.aws_vpc_security_group_ingress_rule).filter((x: any) => x.security_group_id === '${aws_security_group.http_lambda_security_group.id}')).toEqual([]);
+    expect(json.output.upload_url_endpoint.value).toBe('${aws_lambda_function_url.upload_url_url.function_url}');
+    expect(json.output.report_link_endpoint.value).toBe('${aws_lambda_function_url.report_link_url.function_url}');
+  });
+
+  test('the keys: two secrets without a value in Terraform, encrypted with the CMK', () => {
+    expect(r.aws_secretsmanager_secret.report_link_key_secret).toMatchObject({ name: 'onboarding-dev/report-link-key', kms_key_id: cmk });
+    expect(r.aws_secretsmanager_secret.vendor_token_key_secret).toMatchObject({ name: 'onboarding-dev/vendor-token-key', kms_key_id: cmk });
+    expect(r.aws_secretsmanager_secret_version).toBeUndefined();
+  });
+
+  test('IAM: the presigned URLs carry the signer\'s rights, so each signer gets its prefix only; each key only where it is used', () => {
+    const read = (verb: string, arn: string) => ({ [`${verb}`]: ['secretsmanager:GetSecretValue', arn] });
+    expect(actions('report_link')).toEqual({
+      ReadUploadsErrors: ['s3:GetObject', '${aws_s3_bucket.uploads_bucket.arn}/errors/*'],
+      ...read('ReadValueReportLinkKey', linkSecret),
+      ReadValueReportLinkKeyKey: ['kms:Decrypt', cmk],
+    });
+    expect(actions('upload_url')).toEqual({
+      PutUploadsUploads: ['s3:PutObject', '${aws_s3_bucket.uploads_bucket.arn}/uploads/*'],
+      ...read('ReadValueVendorTokenKey', vendorSecret),
+      ReadValueVendorTokenKeyKey: ['kms:Decrypt', cmk],
+    });
+    expect(actions('catalog_migrator')).toEqual({
+      ReadValueDatabaseMasterSecret: ['secretsmanager:GetSecretValue', '${aws_db_instance.database_instance.master_user_secret[0].secret_arn}'],
+      ReadValueDatabaseMasterSecretKey: ['kms:Decrypt', cmk],
+    });
+    // error-processor signs the links and creates the key on first use.
+    expect(actions('error_processor')).toMatchObject({
+      InitializeReportLinkKey: [['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue'], linkSecret],
+      InitializeReportLinkKeyKey: [['kms:Decrypt', 'kms:GenerateDataKey'], cmk],
+    });
+    const forbidden: Record<string, RegExp> = { csv_parser: /_key_secret/, product_validator: /_key_secret/, catalog_migrator: /_key_secret/, report_link: /vendor_token_key/, upload_url: /report_link_key/, error_processor: /vendor_token_key/ };
+    for (const [fn, secret] of Object.entries(forbidden)) {
+      expect({ fn, policy: r.aws_iam_role_policy[`${fn}_role_policy`].policy }).toEqual({ fn, policy: expect.not.stringMatching(secret) });
+    }
+  });
+
+  test('the notification links through report-link (token valid 7 days); links and uploads expire as settings say', () => {
+    const vars = (id: string) => r.aws_lambda_function[`${id}_function`].environment.variables;
+    expect(vars('error_processor')).toMatchObject({
+      [LAMBDA_ENV.reportLinkBaseUrl]: '${aws_lambda_function_url.report_link_url.function_url}',
+      [LAMBDA_ENV.reportLinkKeySecretArn]: linkSecret,
+      [LAMBDA_ENV.errorReportUrlTtlSeconds]: '604800',
+    });
+    expect(vars('report_link')).toMatchObject({ [LAMBDA_ENV.uploadsBucket]: '${aws_s3_bucket.uploads_bucket.bucket}', [LAMBDA_ENV.reportLinkKeySecretArn]: linkSecret, [LAMBDA_ENV.reportLinkRedirectTtlSeconds]: '300' });
+    expect(vars('upload_url')).toMatchObject({ [LAMBDA_ENV.uploadsBucket]: '${aws_s3_bucket.uploads_bucket.bucket}', [LAMBDA_ENV.vendorTokenKeySecretArn]: vendorSecret, [LAMBDA_ENV.uploadUrlTtlSeconds]: '900' });
+  });
+
+  test('every new function: Node 22, in the VPC, a duration alarm at 80 % of its timeout', () => {
+    const expected = { report_link: [10, 8000], upload_url: [10, 8000], catalog_migrator: [300, 240000] };
+    for (const [id, [timeout, threshold]] of Object.entries(expected)) {
+      expect(r.aws_lambda_function[`${id}_function`]).toMatchObject({ runtime: 'nodejs22.x', timeout, memory_size: 256 });
+      // Only the functions that use the database are in lambda-sg (5432 to rds-sg); the HTTP ones have HTTPS out only.
+      const group = id === 'catalog_migrator' ? 'lambda_security_group' : 'http_lambda_security_group';
+      expect(r.aws_lambda_function[`${id}_function`].vpc_config.security_group_ids).toEqual([`\${aws_security_group.${group}.id}`]);
+      expect(r.aws_cloudwatch_metric_alarm[`${id}_duration_alarm`]).toMatchObject({ metric_name: 'Duration', threshold });
+    }
+  });
+
+  test('catalog-migrator is invoked with the migrations, categories and vendors, again whenever they change', () => {
+    const invocation = r.aws_lambda_invocation.catalog_deploy;
+    expect(invocation.function_name).toBe('${aws_lambda_function.catalog_migrator_function.function_name}');
+    const input = parseCatalogInput(JSON.parse(invocation.input));
+    expect(input.migrations.map((m) => m.file)).toEqual(loadMigrations().map((m) => m.file));
+    expect(input.categories).toEqual(CATEGORIES);
+    expect(input.vendors).toEqual([{ id: 'VEND001', name: 'TechGear Supplies', email: 'uploads@techgear.example.com' }]);
+    expect(invocation.triggers).toEqual({ catalog_sha256: createHash('sha256').update(invocation.input).digest('hex') });
+    // After the database, the Secrets Manager endpoint and the rules that let the function reach them.
+    expect(invocation.depends_on).toEqual(
+      expect.arrayContaining([
+        'aws_iam_role_policy.catalog_migrator_role_policy',
+        'aws_db_instance.database_instance',
+        'aws_vpc_endpoint.network_secretsmanager_endpoint',
+        'aws_vpc_security_group_ingress_rule.database_from_lambda_security_group_ingress',
+        'aws_vpc_security_group_egress_rule.database_from_lambda_security_group_egress',
+        'aws_vpc_security_group_ingress_rule.network_endpoint_security_group_https_from_vpc',
+        'aws_vpc_security_group_egress_rule.lambda_security_group_https_egress',
+      ]),
+    );
+    // A new vendor in the environment changes the trigger (a re-run); the same environment gives the same one.
+    const dev = loadEnvironment('dev');
+    const more: Environment = { ...dev, onboarding: { ...dev.onboarding!, vendors: [...dev.onboarding!.vendors, { id: 'VEND002', name: 'Fabric & Co', email: 'feeds@fabric.example.com' }] } };
+    const changed = synthOnboarding(more).resource.aws_lambda_invocation.catalog_deploy;
+    expect(changed.triggers.catalog_sha256).not.toBe(invocation.triggers.catalog_sha256);
+    expect(synthOnboarding('dev').resource.aws_lambda_invocation.catalog_deploy.triggers).toEqual(invocation.triggers);
+  });
+});
+
 describe('onboarding stack per tier', () => {
   test('prod: Multi-AZ RDS, deletion protection, a NAT gateway per zone, three zones, longer log retention', () => {
     const r = synthOnboarding('prod').resource;
@@ -516,7 +661,15 @@ describe('onboarding stack per tier', () => {
 
   test('the real functions are wired from lambdas/onboarding/<name>/index.ts', () => {
     const root = path.resolve(__dirname, '..', '..', '..');
-    expect(ONBOARDING_FUNCTIONS.map((fn) => path.relative(root, lambdaEntry(fn)))).toEqual(['lambdas/onboarding/csv-parser/index.ts', 'lambdas/onboarding/product-validator/index.ts', 'lambdas/onboarding/error-processor/index.ts']);
+    expect(ONBOARDING_FUNCTIONS.map((fn) => path.relative(root, lambdaEntry(fn)))).toEqual([
+      'lambdas/onboarding/csv-parser/index.ts',
+      'lambdas/onboarding/product-validator/index.ts',
+      'lambdas/onboarding/error-processor/index.ts',
+      'lambdas/onboarding/report-link/index.ts',
+      'lambdas/onboarding/upload-url/index.ts',
+      'lambdas/onboarding/catalog-migrator/index.ts',
+    ]);
+    for (const fn of ONBOARDING_FUNCTIONS) expect(fs.existsSync(lambdaEntry(fn))).toBe(true);
     expect(ONBOARDING_SETTINGS.functions['error-processor'].timeoutSeconds * 6 + ONBOARDING_SETTINGS.errorSource.maximumBatchingWindowSeconds).toBeLessThanOrEqual(ONBOARDING_SETTINGS.validationErrorsQueue.visibilityTimeoutSeconds);
   });
 });
