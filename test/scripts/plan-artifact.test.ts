@@ -1,6 +1,7 @@
 /**
- * The deploy workflow's plan artifact is complete: a plan of onboarding-dev (a stack with six Lambda
- * functions) is saved offline, ONLY the files the workflow uploads (scripts/lib/artifact.ts, the same list
+ * The deploy workflow's plan artifact is complete: a plan of a small stack with two Lambda functions (the
+ * project's ReadableStack and LambdaFunction constructs, the same asset staging every system uses) is saved
+ * offline, ONLY the files the workflow uploads (scripts/lib/artifact.ts, the same list
  * scripts/stage-plan-artifact.ts stages) are copied to a second directory, and there
  *
  * 1. `terraform init -backend=false` installs the providers the lock file names (from the mirror);
@@ -12,7 +13,9 @@
  *    to a closed port on 127.0.0.1 through HTTPS_PROXY, so nothing leaves the machine).
  *
  * Offline nothing can be applied for real; what this proves is that the artifact holds everything apply
- * reads from disk. The stack folder itself is never written by the offline plan.
+ * reads from disk. The stack folder itself is never written by the offline plan. (A small stack on purpose:
+ * the artifact's contents do not depend on the stack's size, and every real stack is planned by the
+ * Terraform tier.)
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -21,15 +24,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { App } from 'cdktf';
 import { loadEnvironment } from '../../environments/lib/load';
-import { addOnboardingStacks } from '../../systems/onboarding/app';
-import { ONBOARDING_FUNCTIONS } from '../../systems/onboarding/names';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { ReadableStack } from '../../modules/core/stack';
+import { LambdaFunction } from '../../modules/function';
 import { DEPLOY_PLAN_FILE, stagePlanArtifact } from '../../scripts/lib/artifact';
 import { synthInto } from '../../scripts/lib/synth';
 import { init, managedChanges, plan, prepareOfflineCopy, showPlanJson, terraform, writeCliConfig, type PlanJson } from '../../scripts/lib/terraform';
 
 jest.setTimeout(240_000);
 
-const STACK = 'onboarding-dev';
+const STACK = 'artifact-dev';
+const FUNCTIONS = ['csv_parser', 'report_writer'];
+const FIXTURE = path.join(__dirname, '..', 'fixtures', 'lambda-function', 'index.ts');
 let work: string;
 let out: string;
 let stackDir: string;
@@ -39,7 +45,12 @@ let env: NodeJS.ProcessEnv;
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-artifact-'));
   out = path.join(work, 'cdktf.out');
-  synthInto(out, (app: App) => addOnboardingStacks(app, [loadEnvironment('dev')]));
+  synthInto(out, (app: App) => {
+    const dev = loadEnvironment('dev');
+    const stack = new ReadableStack(app, STACK, { environment: dev });
+    new AwsProvider(stack, 'aws', { region: dev.account.region, allowedAccountIds: [dev.account.id] });
+    for (const id of FUNCTIONS) new LambdaFunction(stack, id, { functionName: `artifact-dev-${id}`, entry: FIXTURE, logRetentionDays: 14, tracing: 'Active' });
+  });
   stackDir = path.join(out, 'stacks', STACK);
   cliConfig = writeCliConfig(path.join(work, 'terraform'));
   const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
@@ -89,7 +100,7 @@ test('a saved plan applies from a directory holding only the artifact files', as
       `stacks/${STACK}/cdk.tf.json`,
       `stacks/${STACK}/.terraform.lock.hcl`,
       `stacks/${STACK}/${DEPLOY_PLAN_FILE}`,
-      expect.stringMatching(new RegExp(`^stacks/${STACK}/assets/csv_parser_code/[0-9a-f]+/csv-parser\\.zip$`)),
+      expect.stringMatching(new RegExp(`^stacks/${STACK}/assets/csv_parser_code/[0-9a-f]+/[a-z0-9-]+\\.zip$`)),
     ]),
   );
   expect(staged.filter((f) => f.includes('override') || f.includes('.terraform/') || f.endsWith('.tfstate'))).toEqual([]);
@@ -100,13 +111,13 @@ test('a saved plan applies from a directory holding only the artifact files', as
 
   // 2. The plan reads, and the files it names are there with the content it recorded.
   const shown = await showPlanJson(dir, DEPLOY_PLAN_FILE, { cliConfig, env });
-  expect(managedChanges(shown).filter((c) => c.type === 'aws_lambda_function')).toHaveLength(ONBOARDING_FUNCTIONS.length);
+  expect(managedChanges(shown).filter((c) => c.type === 'aws_lambda_function')).toHaveLength(FUNCTIONS.length);
   expect(assetProblems(dir, shown)).toEqual([]);
   // The check can fail: without assets/ (the old artifact), every function's ZIP is missing.
   const withoutAssets = path.join(work, 'without-assets');
   fs.cpSync(dir, withoutAssets, { recursive: true });
   fs.rmSync(path.join(withoutAssets, 'assets'), { recursive: true });
-  expect(assetProblems(withoutAssets, shown)).toHaveLength(ONBOARDING_FUNCTIONS.length);
+  expect(assetProblems(withoutAssets, shown)).toHaveLength(FUNCTIONS.length);
 
   // 3. A dry apply: past the plan, backend and providers, into the provider's first API calls.
   const proxy = `http://127.0.0.1:${await closedPort()}`;
