@@ -47,8 +47,8 @@ const sleepSync = (ms: number): void => void Atomics.wait(new Int32Array(new Sha
  * atomic), synthesizes and writes `<dir>/complete`; later callers wait for `complete`. A caller that finds a lock
  * but no result for 10 minutes (its owner died) fails with the folder's name; a failed synth is reported to all.
  */
-function sharedTree(dir: string): boolean {
-  if (fs.existsSync(path.join(dir, 'complete'))) return true;
+function awaitSharedTree(dir: string): void {
+  if (fs.existsSync(path.join(dir, 'complete'))) return;
   let owner = false;
   try {
     fs.mkdirSync(path.join(dir, 'lock'));
@@ -63,7 +63,7 @@ function sharedTree(dir: string): boolean {
       fs.writeFileSync(path.join(dir, 'failed'), e instanceof Error ? e.message : String(e));
       throw e;
     }
-    return true;
+    return;
   }
   const deadline = Date.now() + 600_000;
   while (!fs.existsSync(path.join(dir, 'complete'))) {
@@ -71,13 +71,13 @@ function sharedTree(dir: string): boolean {
     if (Date.now() > deadline) throw new Error(`the shared synthesized tree in ${dir} was not completed within 10 minutes (its worker may have failed)`);
     sleepSync(200);
   }
-  return true;
 }
 
 /** The shared tree; read-only for tests (copy a stack folder before writing into it). */
 export function synthesizedTree(): SynthesizedTree {
   let dir = process.env[SYNTH_DIR_VARIABLE];
-  if (!dir || !fs.existsSync(dir) || !sharedTree(dir)) {
+  if (dir && fs.existsSync(dir)) awaitSharedTree(dir);
+  else {
     if (!lazy) {
       lazy = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-tree-'));
       synthesizeTree(lazy);
