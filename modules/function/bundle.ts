@@ -242,16 +242,25 @@ export function bundleLambdaCached(entry: string, options: BundleOptions = {}): 
   const dir = path.join(bundleCacheDir(o.projectRoot), key);
   const manifestFile = path.join(dir, 'manifest.json');
   const zipPath = path.join(dir, `${bundleName(path.resolve(entry))}.zip`);
-  let bundle: LambdaBundle | undefined;
-  try {
-    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as CacheManifest;
-    if (manifest.key === key && fresh(o.projectRoot, zipPath, manifest.inputs, manifest.zipSha256)) {
-      bundle = describe(zipPath, fs.readFileSync(zipPath), Object.keys(manifest.inputs).sort(), true);
+  const cachedBundle = (): LambdaBundle | undefined => {
+    try {
+      const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as CacheManifest;
+      if (manifest.key === key && fresh(o.projectRoot, zipPath, manifest.inputs, manifest.zipSha256)) {
+        return describe(zipPath, fs.readFileSync(zipPath), Object.keys(manifest.inputs).sort(), true);
+      }
+    } catch {
+      // No or unreadable manifest: build.
     }
-  } catch {
-    // No or unreadable manifest: build.
-  }
-  if (!bundle) {
+    return undefined;
+  };
+  let bundle = cachedBundle();
+  if (bundle) return bundle;
+  // Processes that synthesize side by side (promote's current and target stage, parallel CI jobs on one
+  // checkout) need the same bundles: one builds, the others wait for its result instead of building too.
+  const lock = acquireBuildLock(`${dir}.lock`);
+  try {
+    if (lock.waited) bundle = cachedBundle();
+    if (bundle) return bundle;
     const { zip, inputs } = build(entry, o);
     writeAtomically(zipPath, zip);
     bundle = describe(zipPath, zip, inputs, false);
@@ -261,8 +270,48 @@ export function bundleLambdaCached(entry: string, options: BundleOptions = {}): 
       inputs: Object.fromEntries(inputs.map((i) => [i, stampOf(path.join(o.projectRoot, i)) ?? { sha256: '', size: -1, mtimeMs: -1 }])),
     };
     writeAtomically(manifestFile, `${JSON.stringify(manifest, null, 1)}\n`);
+    return bundle;
+  } finally {
+    if (lock.held) fs.rmSync(`${dir}.lock`, { recursive: true, force: true });
   }
-  return bundle;
+}
+
+/** A build lock older than this is taken over (its process died mid-build). */
+export const BUNDLE_LOCK_STALE_MS = 120_000;
+
+/** Blocks this process for `ms` (synth is synchronous). */
+const sleepSync = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * The build lock of one cache entry (mkdir is atomic). `held`: this process has it (and removes it after
+ * building). `waited`: another process had it first, so its bundle should now be in the cache (unless its build
+ * failed); when the other process let go before this one could take the lock, `held` is false. A lock older than
+ * {@link BUNDLE_LOCK_STALE_MS} is taken over.
+ */
+export function acquireBuildLock(lockDir: string, staleMs = BUNDLE_LOCK_STALE_MS): { held: boolean; waited: boolean } {
+  fs.mkdirSync(path.dirname(lockDir), { recursive: true });
+  let waited = false;
+  for (;;) {
+    try {
+      fs.mkdirSync(lockDir);
+      return { held: true, waited };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let age: number;
+    try {
+      age = Date.now() - fs.statSync(lockDir).mtimeMs;
+    } catch {
+      continue; // released between mkdir and stat: try again
+    }
+    if (age > staleMs) {
+      fs.rmSync(lockDir, { recursive: true, force: true });
+      continue;
+    }
+    waited = true;
+    sleepSync(50);
+    if (!fs.existsSync(lockDir)) return { held: false, waited: true };
+  }
 }
 
 /** Whether a cached ZIP is still valid: it has the recorded hash, and every input its recorded content. */

@@ -17,6 +17,8 @@ import {
   type PlanJson,
   showPlanJson,
   summarizePlan,
+  terraformEnv,
+  TERRAFORM_GOGC,
   validate,
   writeCliConfig,
   writeOfflineOverride,
@@ -210,6 +212,15 @@ describe('writeCliConfig', () => {
     expect(config).not.toContain('filesystem_mirror');
     expect(config).toContain(`plugin_cache_dir = "${path.join(outdir, '.terraform-plugin-cache')}"`);
     expect(fs.existsSync(path.join(outdir, '.terraform-plugin-cache'))).toBe(true);
+  });
+});
+
+describe('terraformEnv', () => {
+  test('the project CLI config and automation settings; GOGC 400 unless the caller sets one', () => {
+    const env = terraformEnv({ PATH: '/bin', TF_CLI_CONFIG_FILE: '/home/user/.terraformrc' }, '/work/terraform.rc');
+    expect(env).toEqual({ PATH: '/bin', TF_CLI_CONFIG_FILE: '/work/terraform.rc', TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', GOGC: '400' });
+    expect(TERRAFORM_GOGC).toBe('400');
+    expect(terraformEnv({ GOGC: '100' }, '/work/terraform.rc').GOGC).toBe('100');
   });
 });
 

@@ -1,0 +1,74 @@
+/**
+ * synthInto skips cdktf's token creation stacks while it synthesizes (scripts/lib/synth.ts): tokens made
+ * during synth carry none, errors keep their stack traces, SYNTH_CREATION_STACKS=1 keeps the creation
+ * stacks, and Error.captureStackTrace is itself again afterwards, also when the build throws.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Lazy, S3Backend, TerraformOutput, TerraformStack, type IResolvable } from 'cdktf';
+import { CREATION_STACKS_VARIABLE, skipCreationStacks, synthInto } from '../../scripts/lib/synth';
+
+let dir: string;
+// test/setup.ts blanks the text of every plain-object capture for all suites; V8's own formatting here.
+const jestPrepare = Error.prepareStackTrace;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-stacks-'));
+  delete (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
+});
+afterAll(() => {
+  Error.prepareStackTrace = jestPrepare;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A stack with one output whose value is a lazy token; returns the token's creation stack seen in synth. */
+function synthWithToken(outdir: string, produce: () => unknown): { creationStack: string[]; errorStack: string } {
+  const seen = { creationStack: [] as string[], errorStack: '' };
+  synthInto(outdir, (app) => {
+    const stack = new TerraformStack(app, 'tokens-dev');
+    new S3Backend(stack, { bucket: 'state', key: 'tokens-dev.tfstate', region: 'us-east-1' });
+    const token = Lazy.anyValue({ produce }) as IResolvable;
+    seen.creationStack = token.creationStack;
+    seen.errorStack = new Error('made during synth').stack ?? '';
+    new TerraformOutput(stack, 'value', { value: token });
+  });
+  return seen;
+}
+
+test('tokens made during synth carry no creation stack; errors keep theirs; the output is unchanged', () => {
+  const seen = synthWithToken(path.join(dir, 'default'), () => 'v');
+  expect(seen.creationStack).toEqual([]);
+  expect(seen.errorStack).toMatch(/made during synth\n\s+at /);
+  const config = JSON.parse(fs.readFileSync(path.join(dir, 'default', 'stacks', 'tokens-dev', 'cdk.tf.json'), 'utf8')) as { output: Record<string, { value: unknown }> };
+  expect(config.output.value.value).toBe('v');
+  // Outside synth a token records where it was made again.
+  expect((Lazy.anyValue({ produce: () => 1 }) as IResolvable).creationStack.length).toBeGreaterThan(0);
+});
+
+test(`${CREATION_STACKS_VARIABLE}=1 keeps the creation stacks`, () => {
+  const previous = process.env[CREATION_STACKS_VARIABLE];
+  process.env[CREATION_STACKS_VARIABLE] = '1';
+  try {
+    const seen = synthWithToken(path.join(dir, 'kept'), () => 'v');
+    expect(seen.creationStack.join('\n')).toMatch(/synthWithToken/);
+  } finally {
+    if (previous === undefined) delete process.env[CREATION_STACKS_VARIABLE];
+    else process.env[CREATION_STACKS_VARIABLE] = previous;
+  }
+});
+
+test('a failing synth restores Error.captureStackTrace and still names the failure', () => {
+  const original = Error.captureStackTrace;
+  expect(() =>
+    synthWithToken(path.join(dir, 'failing'), () => {
+      throw new Error('no value for the output');
+    }),
+  ).toThrow(/no value for the output/);
+  expect(Error.captureStackTrace).toBe(original);
+  const restore = skipCreationStacks({});
+  expect(Error.captureStackTrace).not.toBe(original);
+  restore();
+  expect(Error.captureStackTrace).toBe(original);
+  expect(skipCreationStacks({ [CREATION_STACKS_VARIABLE]: '1' })).toBeInstanceOf(Function);
+  expect(Error.captureStackTrace).toBe(original);
+});
