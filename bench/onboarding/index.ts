@@ -22,6 +22,10 @@
  * memory, sequential batches), the per-row validator (one query per rule per row), capped at
  * 20k and 2k rows (they are O(rows) round trips), and the report built whole in memory.
  * Prints a table, writes bench/results/onboarding.json, and states the machine's load.
+ *
+ * `--stages validator` (or `parser,validator`) runs only those stages for a quick look at one of
+ * them (the validator alone gets the upload row the parser would have written); such a run prints
+ * each stage's figure and writes no results.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -246,6 +250,11 @@ function table(results: OnboardingBenchResult[]): string {
 }
 
 async function main(): Promise<void> {
+  const stageList = arg('stages', 'parser,validator,report').split(',').map((s) => s.trim());
+  const stages = new Set(stageList);
+  if (!stages.has('validator') || stageList.some((s) => !['parser', 'validator', 'report'].includes(s)) || (stages.has('report') && !stages.has('parser'))) {
+    throw new Error(`--stages must list validator, optionally parser, and report only with parser (all three: the full run that writes the results), got ${arg('stages', '')}`);
+  }
   const sizes = arg('rows', '1000,100000,1000000').split(',').map((s) => Number(s.trim().replace(/_/g, '')));
   const badEvery = Number(arg('bad-every', '20'));
   const validatorBatch = Number(arg('validator-batch', String(ONBOARDING_SETTINGS.stream.batchSize)));
@@ -273,15 +282,34 @@ async function main(): Promise<void> {
       try {
         await addVendor(pool, 'VEND001');
         const key = `uploads/VEND001/bench_${rows}.csv`;
-        process.stdout.write(`${rows.toLocaleString('en-US')} rows: file… `);
-        await putGenerated(servers, key, rows, badEvery);
+        process.stdout.write(`${rows.toLocaleString('en-US')} rows: `);
+        if (stages.has('parser')) {
+          process.stdout.write('file… ');
+          await putGenerated(servers, key, rows, badEvery);
+        }
         const common = { databaseUrl: servers.pg.url(`bench_${rows}`), dynamoEndpoint: servers.dynamo.endpoint, s3Endpoint: servers.s3server.endpoint, bucket: BUCKET, table: tables.uploadTable };
 
-        process.stdout.write('parser… ');
-        const parser = await stage({ ...common, dynamo, stage: 'parser', key, rows }, parserMiB);
-        process.stdout.write(`(${perS(rows, parser.ms)} rows/s, ${mb(parser.peak_rss_mb)} MB) validator… `);
+        let parser: StageResult;
+        if (stages.has('parser')) {
+          process.stdout.write('parser… ');
+          parser = await stage({ ...common, dynamo, stage: 'parser', key, rows }, parserMiB);
+          process.stdout.write(`(${perS(rows, parser.ms)} rows/s, ${mb(parser.peak_rss_mb)} MB) `);
+        } else {
+          // Validator only: the upload row the parser would have written (not timed).
+          parser = { stage: 'parser', rows, ms: NaN, peak_rss_mb: NaN, upload_id: `UPLOAD_BENCH_${rows}` };
+          await pool.query(
+            "INSERT INTO upload_history (upload_id, vendor_id, file_name, total_records, status, processing_started_at) VALUES ($1, 'VEND001', $2, $3, 'processing', now())",
+            [parser.upload_id, `bench_${rows}.csv`, rows],
+          );
+        }
+        process.stdout.write('validator… ');
         const validator = await validatorStage(pool, common.databaseUrl, parser.upload_id!, rows, badEvery, validatorBatch);
-        process.stdout.write(`(${perS(rows, validator.ms)} rows/s, ${validator.cpuMs === undefined ? '?' : perS(rows, validator.cpuMs)} rows per CPU-s) report… `);
+        process.stdout.write(`(${perS(rows, validator.ms)} rows/s, ${validator.cpuMs === undefined ? '?' : perS(rows, validator.cpuMs)} rows per CPU-s) `);
+        if (!stages.has('report')) {
+          console.log(`done (validator ${(validator.ms / 1000).toFixed(1)} s: ${validator.valid} valid, ${validator.errors} errors; --stages ${[...stages].join(',')}: nothing written)`);
+          continue;
+        }
+        process.stdout.write('report… ');
         await syntheticErrors(pool, 'UPLOAD_BENCH_REPORT', rows);
         const report = await stage({ ...common, dynamo, stage: 'report', key: `errors/VEND001/bench_${rows}_errors.csv`, uploadId: 'UPLOAD_BENCH_REPORT', rows }, reportMiB);
 
@@ -339,6 +367,7 @@ async function main(): Promise<void> {
   } finally {
     await servers.stop();
   }
+  if (!stages.has('report')) return;
   console.log(`\n${table(results)}\n`);
   console.log(
     `Naive columns: rows/s (rows measured). Parser and report run in child processes capped at the functions' memory ` +
