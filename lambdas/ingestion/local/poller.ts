@@ -4,6 +4,10 @@
  * answers with the lowest failed sequence number (a partial batch response): the rest of the batch from there is
  * retried, up to `maxRetries` times, then reported to `onExhausted` (Lambda's on-failure destination) and skipped.
  * A handler that throws is retried the same way, bisecting the batch (bisectBatchOnFunctionError).
+ *
+ * With `prefetch`, a shard's next GetRecords is sent as soon as a batch has been read, so it runs while the handler
+ * works on that batch (an enhanced fan-out subscription pushes records while the function runs; still one batch
+ * per shard in the handler at a time, in order).
  */
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient, type ShardIteratorType } from '@aws-sdk/client-kinesis';
 import { compareSequence, type StreamRecord } from '../shared/stream';
@@ -17,6 +21,8 @@ export interface PollerOptions {
   readonly idleMs?: number;
   /** Longest wait between reads of an idle shard, ms (Lambda polls an idle shard once a second). @default 250 */
   readonly maxIdleMs?: number;
+  /** Read a shard's next batch while the handler processes the current one. @default false */
+  readonly prefetch?: boolean;
   /** Retries of a failing batch before it goes to onExhausted. @default 3 */
   readonly maxRetries?: number;
   /** Where to start a shard: after this sequence number, or from the oldest record (TRIM_HORIZON). */
@@ -54,9 +60,16 @@ export class ShardPoller {
       const idleMs = this.o.idleMs ?? 50;
       const maxIdleMs = Math.max(idleMs, this.o.maxIdleMs ?? 250);
       let wait = idleMs;
+      const read = (shardIterator: string) => {
+        const p = this.o.client.send(new GetRecordsCommand({ ShardIterator: shardIterator, Limit: this.o.batchSize ?? 500 }));
+        p.catch(() => undefined); // a read still pending at stop() may fail; an awaited one throws below
+        return p;
+      };
       let iterator = (await this.o.client.send(new GetShardIteratorCommand({ StreamName: this.o.streamName, ShardId: shardId, ShardIteratorType: type, StartingSequenceNumber: after }))).ShardIterator;
-      while (this.running && iterator) {
-        const res = await this.o.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.o.batchSize ?? 500 }));
+      let next = iterator ? read(iterator) : undefined;
+      while (this.running && next) {
+        const res = await next;
+        next = undefined;
         iterator = res.NextShardIterator;
         const records: StreamRecord[] = (res.Records ?? []).map((r) => ({
           shardId,
@@ -68,10 +81,13 @@ export class ShardPoller {
         if (!records.length) {
           await new Promise((r) => setTimeout(r, wait));
           wait = Math.min(maxIdleMs, wait * 2);
+          if (this.running && iterator) next = read(iterator);
           continue;
         }
         wait = idleMs;
+        if (this.o.prefetch && iterator) next = read(iterator);
         await this.deliver(shardId, records);
+        if (!next && this.running && iterator) next = read(iterator);
       }
     } catch (e) {
       if (this.running) this.o.onError?.(e as Error);

@@ -77,3 +77,57 @@ test('older sequence versions and edge cases agree; bad input fails as before', 
     expect(outcome(() => db.parseSequence(bad))).toEqual(outcome(() => original.parseSequence(bad)));
   }
 });
+
+test("memdown's iterator (kinesalite's store) yields the same entries, in order, asynchronously, one per tick", async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const memdown = require(require.resolve('memdown', { paths: [require.resolve('kinesalite/db')] })) as (() => MemDb) & { MemIterator: { prototype: { _next: { toString(): string } } } };
+  expect(memdown.MemIterator.prototype._next.toString()).toContain('nextTick');
+  const db = memdown();
+  await new Promise<void>((ok, fail) => db.open((e) => (e ? fail(e) : ok())));
+  const keys = Array.from({ length: 50 }, (_, i) => `k/${String(i).padStart(3, '0')}`);
+  await new Promise<void>((ok, fail) => db.batch([...keys].reverse().map((key) => ({ type: 'put', key, value: `v${key}` })), (e) => (e ? fail(e) : ok())));
+  const read = (options: Record<string, unknown>) =>
+    new Promise<string[]>((ok, fail) => {
+      const it = db.iterator({ keyAsBuffer: false, valueAsBuffer: false, ...options });
+      const out: string[] = [];
+      const step = () => {
+        let sync = true;
+        it.next((e, key, value) => {
+          if (sync) return fail(new Error('next() called back synchronously'));
+          if (e) return fail(e);
+          if (key === undefined) return it.end(() => ok(out));
+          out.push(`${key}=${value}`);
+          step();
+        });
+        sync = false;
+      };
+      step();
+    });
+  const entry = (k: string) => `${k}=v${k}`;
+  expect(await read({})).toEqual(keys.map(entry));
+  expect(await read({ gte: 'k/010', lt: 'k/020' })).toEqual(keys.slice(10, 20).map(entry));
+  expect(await read({ gt: 'k/010', lte: 'k/020', limit: 3 })).toEqual(keys.slice(11, 14).map(entry));
+  expect(await read({ reverse: true, lt: 'k/005' })).toEqual(keys.slice(0, 5).reverse().map(entry));
+  // get / put / batch: the same results, called back asynchronously.
+  const call = <T>(f: (cb: (e?: Error | null, v?: T) => void) => void) =>
+    new Promise<{ error?: string; value?: T }>((ok) => {
+      let sync = true;
+      f((e, v) => ok(sync ? { error: 'called back synchronously' } : e ? { error: e.message } : { value: v }));
+      sync = false;
+    });
+  expect(await call<string>((cb) => db.get('k/007', { asBuffer: false }, cb))).toEqual({ value: 'vk/007' });
+  expect(await call<string>((cb) => db.get('nope', { asBuffer: false }, cb))).toEqual({ error: 'NotFound' });
+  expect(await call((cb) => db.put('k/007', 'changed', cb))).toEqual({});
+  expect(await call((cb) => db.batch([{ type: 'put', key: 'k/100', value: 'new' }, { type: 'del', key: 'k/000' }], cb))).toEqual({});
+  expect(await call<string>((cb) => db.get('k/007', { asBuffer: false }, cb))).toEqual({ value: 'changed' });
+  expect(await call<string>((cb) => db.get('k/000', { asBuffer: false }, cb))).toEqual({ error: 'NotFound' });
+  expect(await read({ gte: 'k/049' })).toEqual(['k/049=vk/049', 'k/100=new']);
+});
+
+interface MemDb {
+  open(cb: (e?: Error) => void): void;
+  batch(ops: ({ type: 'put'; key: string; value: string } | { type: 'del'; key: string })[], cb: (e?: Error) => void): void;
+  get(key: string, o: { asBuffer: boolean }, cb: (e?: Error | null, v?: string) => void): void;
+  put(key: string, value: string, cb: (e?: Error | null) => void): void;
+  iterator(o: Record<string, unknown>): { next(cb: (e: Error | null | undefined, key?: string, value?: string) => void): void; end(cb: () => void): void };
+}
