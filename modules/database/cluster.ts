@@ -15,7 +15,7 @@ import { actionsVerb, grantStatement } from '../iam/grant';
 import { ServiceRole } from '../iam/role';
 import { ISecretReference } from '../secret';
 import { AllowFromOptions, PeerAccess } from '../core/connections';
-import { DATABASE_PARAMETERS, DATABASE_SETTINGS } from './defaults';
+import { DATABASE_DEFAULTS, DATABASE_PARAMETERS, DATABASE_SETTINGS } from './defaults';
 import { createDatabaseSurroundings, isWhole, MAX_IDENTIFIER_LENGTH, RdsManagedSecret, sharedDatabaseRules } from './base';
 
 /** Instance class families RDS offers for Multi-AZ DB clusters (local NVMe for the write-ahead log); only c6gd has a medium size. */
@@ -33,13 +33,13 @@ export const DATABASE_CLUSTER_DEFAULTS = {
   allocatedStorageGiB: 100,
   /** Provisioned IOPS per instance (io1: 1,000 minimum, 0.5-50 per GiB). */
   iops: 1000,
-  databaseName: 'classifyhub',
-  masterUsername: 'classifyhub',
-  /** Performance Insights retention: 7 days is the free tier. */
-  performanceInsightsRetentionDays: 7,
-  monitoringIntervalSeconds: 60,
-  iamAuthentication: true,
-  preventDestroy: false,
+  /** Database name, master user, Performance Insights, monitoring, IAM auth and destroy protection: as Database's. */
+  databaseName: DATABASE_DEFAULTS.databaseName as string,
+  masterUsername: DATABASE_DEFAULTS.masterUsername as string,
+  performanceInsightsRetentionDays: DATABASE_DEFAULTS.performanceInsightsRetentionDays as number,
+  monitoringIntervalSeconds: DATABASE_DEFAULTS.monitoringIntervalSeconds as number,
+  iamAuthentication: DATABASE_DEFAULTS.iamAuthentication as boolean,
+  preventDestroy: DATABASE_DEFAULTS.preventDestroy as boolean,
 };
 
 export interface DatabaseClusterProps {
