@@ -4,9 +4,14 @@
  * two real runs of Terraform:
  * - a fixture stack whose promotion changes a ForceNew attribute (an SQS
  *   queue's name), so Terraform must say "replace" and the check must refuse it;
- * - the real ClassifyHub promotion 11 → 12 of a copy of dev, through the CLI,
- *   whose answer is known: 142 additions, `app_record` changed in place,
- *   nothing replaced or destroyed.
+ * - a real ClassifyHub promotion of a copy of dev through the CLI, 07 → 08,
+ *   whose answer is known: 12 additions, the Docker host and its role policy
+ *   changed in place, nothing replaced or destroyed. (07 → 08 rather than the
+ *   larger 11 → 12: it exercises the same code for a third of the CPU, because
+ *   every WAF web ACL costs about 9 CPU-seconds to plan and 11 → 12 plans four.
+ *   What 11 → 12 keeps is checked on the synthesized JSON in
+ *   test/systems/classifyhub/ha-stages.test.ts, and its promote output is in
+ *   docs/classifyhub.md.)
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -392,7 +397,7 @@ describe('replacement detection with Terraform (fixture stack)', () => {
   });
 });
 
-describe('npm run promote on a copy of dev (11 → 12, real Terraform)', () => {
+describe('npm run promote on a copy of dev (07 → 08, real Terraform)', () => {
   let envDir: string;
   let before: string;
   let run: ReturnType<typeof spawnSync>;
@@ -402,9 +407,9 @@ describe('npm run promote on a copy of dev (11 → 12, real Terraform)', () => {
     fs.mkdirSync(envDir);
     fs.symlinkSync(path.join(REPO, 'environments', 'lib'), path.join(envDir, 'lib'));
     const dev = fs.readFileSync(path.join(REPO, 'environments', 'dev.ts'), 'utf8');
-    // dev at stage 11 with the Docker host kept.
-    before = dev.replace(/stage: '[0-9]{2}-[a-z-]+'/, "stage: '11-rate-limiting'").replace(/decommissionDockerHost: true/, 'decommissionDockerHost: false');
-    expect(before).toContain("stage: '11-rate-limiting'");
+    // dev at stage 07 with the Docker host kept.
+    before = dev.replace(/stage: '[0-9]{2}-[a-z-]+'/, "stage: '07-api-gateway'").replace(/decommissionDockerHost: true/, 'decommissionDockerHost: false');
+    expect(before).toContain("stage: '07-api-gateway'");
     fs.writeFileSync(path.join(envDir, 'dev.ts'), before);
     run = spawnSync(path.join(REPO, 'node_modules', '.bin', 'tsx'), ['scripts/promote.ts', 'dev'], {
       cwd: REPO,
@@ -414,33 +419,37 @@ describe('npm run promote on a copy of dev (11 → 12, real Terraform)', () => {
     });
   }, TERRAFORM_TIMEOUT);
 
-  it('plans 12 against the simulated 11: only additions and app_record changed in place, nothing replaced or destroyed', () => {
+  it('plans 08 against the simulated 07: the notification queues and e-mail domain added, the host changed in place, nothing replaced or destroyed', () => {
     const out = String(run.stdout);
     expect(run.status).toBe(0);
-    expect(out).toContain('promote dev: 11-rate-limiting → 12-high-availability');
-    expect(out).toMatch(/classifyhub-dev: 146 to add, 1 to change\n {2}\(planned against a state simulated from the current stage \(66 resources, 1 round\)\)/);
-    expect(out).toContain('~ aws_route53_record.app_record  alias, geolocation_routing_policy, health_check_id, records, set_identifier, ttl');
-    expect(out).toContain('+ aws_rds_cluster.database_cluster');
+    expect(out).toContain('promote dev: 07-api-gateway → 08-async-notifications');
+    expect(out).toMatch(/classifyhub-dev: 12 to add, 2 to change\n {2}\(planned against a state simulated from the current stage \(43 resources, 1 round\)\)/);
+    // The host learns the queue (user data) and may send to it (role policy): updates in place.
+    expect(out).toContain('~ aws_iam_role_policy.docker_host_role_policy  policy');
+    expect(out).toContain('~ aws_instance.docker_host_instance  public_dns, public_ip, user_data_base64');
+    expect(out).toContain('+ aws_sqs_queue.notification_queue_queue  [stateful]');
+    expect(out).toContain('+ aws_ses_domain_identity.email_domain_identity');
+    expect(out).toMatch(/^ingestion-dev: no changes\n {2}\(same configuration at both stages\)$/m);
     expect(out).not.toMatch(/^ {2}(replace|destroy) \(/m);
   });
 
   it('edits only the stage value of the environment file and prints the edit', () => {
     const after = fs.readFileSync(path.join(envDir, 'dev.ts'), 'utf8');
-    expect(after).toBe(before.replace("stage: '11-rate-limiting'", "stage: '12-high-availability'"));
-    expect(String(run.stdout)).toContain("-    stage: '11-rate-limiting',\n+    stage: '12-high-availability',");
+    expect(after).toBe(before.replace("stage: '07-api-gateway'", "stage: '08-async-notifications'"));
+    expect(String(run.stdout)).toContain("-    stage: '07-api-gateway',\n+    stage: '08-async-notifications',");
     expect(fs.readdirSync(envDir).sort()).toEqual(['dev.ts', 'lib']);
     expect(fs.readdirSync(tmp).filter((f) => f.startsWith('.cdktf-tmp-promote'))).toEqual([]);
   });
 
   it('refuses to skip a stage (exit 1) and leaves the file untouched', () => {
     const current = fs.readFileSync(path.join(envDir, 'dev.ts'), 'utf8');
-    const refused = spawnSync(path.join(REPO, 'node_modules', '.bin', 'tsx'), ['scripts/promote.ts', 'dev', '--to', '14-multi-region'], {
+    const refused = spawnSync(path.join(REPO, 'node_modules', '.bin', 'tsx'), ['scripts/promote.ts', 'dev', '--to', '10-read-replicas'], {
       cwd: REPO,
       env: { ...process.env, CLASSIFYHUB_ENVIRONMENTS_DIR: envDir },
       encoding: 'utf8',
     });
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain('refusing to skip 1 stage: 12-high-availability → 14-multi-region; promote to 13-observability first');
+    expect(refused.stderr).toContain('refusing to skip 1 stage: 08-async-notifications → 10-read-replicas; promote to 09-cdn first');
     expect(refused.stderr).toContain('nothing was changed.');
     expect(fs.readFileSync(path.join(envDir, 'dev.ts'), 'utf8')).toBe(current);
   });

@@ -4,7 +4,11 @@
  * copy (local backend, dummy credentials; the synthesized folder is only read).
  *
  * Cost on 2 cores is what decides the shape. Every Terraform command loads the AWS provider's schema
- * (seconds each), so each stack runs exactly two commands, `init` and `plan`:
+ * (seconds each), so each stack runs one command, `plan`:
+ * - `terraform init` runs once per distinct provider requirement (today one: every stack requires
+ *   hashicorp/aws 5.100.0), into a data dir the plans share through TF_DATA_DIR, instead of once per stack
+ *   (about 0.9 CPU-s each). Each working copy gets init's lock file and the same local backend, so the
+ *   backend recorded in the shared data dir matches every copy; Terraform refuses to plan when it does not.
  * - `terraform plan` runs `terraform validate`'s walk itself before planning (the local backend's
  *   "running validation operation", walkValidate) and fails with the same diagnostics, so a separate
  *   `validate` would only load the schema a second time. The first test below proves that equivalence on
@@ -20,7 +24,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { environmentNames } from '../../environments/lib/load';
-import { listStacks, init, prepareOfflineCopy, showPlanJson, summarizePlan, terraform, validateIn, writeCliConfig, writeOfflineOverride } from '../../scripts/lib/terraform';
+import { listStacks, init, prepareOfflineCopy, showPlanJson, summarizePlan, terraform, validateIn, writeCliConfig, writeOfflineOverride, type TerraformConfig } from '../../scripts/lib/terraform';
 import { digestPlan, GITHUB_COMMENT_LIMIT, renderPlanSummary, type ChangeDigest, type StackDigest } from '../../scripts/lib/plan-summary';
 import { SYSTEMS } from '../../environments/lib/schema';
 import { synthesizedTree } from '../support/synthesized';
@@ -51,6 +55,32 @@ const showStack = listStacks(tree.environments).reduce((a, b) => (declaredCount(
 const cliDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-cli-'));
 const cliConfig = writeCliConfig(cliDir);
 afterAll(() => fs.rmSync(cliDir, { recursive: true, force: true }));
+
+/** Name of the local state in every working copy (never written: plans run with -lock=false, nothing is applied). */
+const SHARED_STATE_NAME = 'offline';
+const initDirs = new Map<string, Promise<string>>();
+/**
+ * The folder initialized for the provider requirement of `stackDir` (`terraform.required_providers`): the first
+ * stack with a requirement inits a folder holding only that requirement and the offline backend; the others
+ * with the same requirement reuse it.
+ */
+function sharedInit(stackDir: string): Promise<string> {
+  const config = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as TerraformConfig;
+  const requirement = config.terraform?.required_providers ?? {};
+  const key = JSON.stringify(requirement);
+  let ready = initDirs.get(key);
+  if (!ready) {
+    ready = (async () => {
+      const dir = fs.mkdtempSync(path.join(cliDir, 'init-'));
+      const backend = { local: { path: `terraform.${SHARED_STATE_NAME}.tfstate` } };
+      fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ terraform: { required_providers: requirement, backend } }));
+      await init(dir, { cliConfig });
+      return dir;
+    })();
+    initDirs.set(key, ready);
+  }
+  return ready;
+}
 
 interface PlanEvent {
   type: string;
@@ -114,9 +144,12 @@ const environmentDigests: StackDigest[] = [];
 
 test.concurrent.each(stacks)('%s: terraform validate (inside plan) and offline plan create every declared resource', async (name, dir) => {
   const work = prepareOfflineCopy(dir);
-  await init(work, { cliConfig });
+  writeOfflineOverride(work, SHARED_STATE_NAME);
+  const initDir = await sharedInit(dir);
+  fs.copyFileSync(path.join(initDir, '.terraform.lock.hcl'), path.join(work, '.terraform.lock.hcl'));
+  const env = { ...process.env, TF_DATA_DIR: path.join(initDir, '.terraform') };
   const shown = dir === showStack;
-  const run = await terraform([...planArgs, ...(shown ? ['-out=tfplan'] : [])], { cwd: work, cliConfig, allowFailure: true });
+  const run = await terraform([...planArgs, ...(shown ? ['-out=tfplan'] : [])], { cwd: work, cliConfig, env, allowFailure: true });
   const events = parseEvents(run.stdout);
   expect({ name, errors: errorsOf(events), exitCode: run.exitCode }).toEqual({ name, errors: [], exitCode: 0 });
   const declared = declaredCount(dir);
@@ -130,7 +163,7 @@ test.concurrent.each(stacks)('%s: terraform validate (inside plan) and offline p
   expect({ name, actions: [...new Set(changes.map((c) => c.action))], count: changes.length }).toEqual({ name, actions: ['create'], count: declared });
   const digest: StackDigest = { stack: path.basename(dir), changes, unchanged: 0, drift: [] };
   if (shown) {
-    const json = await showPlanJson(work, 'tfplan', { cliConfig });
+    const json = await showPlanJson(work, 'tfplan', { cliConfig, env });
     expect(summarizePlan(json).actions).toMatchObject({ create: declared, update: 0, replace: 0, delete: 0 });
     const fromShow = digestPlan(path.basename(dir), json);
     expect({ ...fromShow, changes: [...fromShow.changes].sort(byAddress) }).toEqual(digest);
