@@ -1,12 +1,15 @@
 /**
- * `npm run diff -- [--base <git-ref>] [--out <file>] [--cost] [--cost-out <file>]`: synthesizes the base
- * commit (default `HEAD`) and the working tree, and prints per stack the
+ * `npm run diff -- [--base <git-ref>] [--env <name>] [--out <file>] [--cost] [--cost-out <file>]`: synthesizes
+ * the base commit (default `HEAD`) and the working tree, and prints per stack the
  * resources added, removed and changed, with the changed attribute paths, as
  * Markdown (stdout, or `--out`). Progress goes to stdout with `--out`, else to
  * stderr, so the Markdown on stdout can be piped into a pull-request comment.
  *
  * `--cost` appends the monthly cost change per environment (scripts/lib/cost, same prices and usage
  * assumptions on both sides); `--cost-out` writes that section to its own file (the PR comment's cost part).
+ *
+ * `--env <name>` synthesizes only that environment's stacks on both sides (each side's own `<name>.ts`;
+ * a base without that file counts as having none of its stacks).
  *
  * The base is exported with `git archive` into a temp folder (the repository's
  * .git and worktrees are not touched) and uses this checkout's node_modules.
@@ -18,17 +21,19 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { $ } from 'zx';
 import { diffOutdirs, formatMarkdown } from './lib/diff';
-import { synthApp } from './lib/synth-app';
+import { scratchEnvironmentsDir, synthApp } from './lib/synth-app';
 import { costDelta, environmentOf, estimateOutdir, renderCostSection } from './lib/cost';
 import { environmentNames } from '../environments/lib/load';
 
 const REPO = path.resolve(__dirname, '..');
-const USAGE = 'usage: npm run diff -- [--base <git-ref>] [--out <file>] [--cost] [--cost-out <file>]';
+const USAGE = 'usage: npm run diff -- [--base <git-ref>] [--env <name>] [--out <file>] [--cost] [--cost-out <file>]';
 
 class UsageError extends Error {}
 
 interface Args {
   base: string;
+  /** Only this environment's stacks, on both sides. */
+  env?: string;
   out?: string;
   cost?: boolean;
   costOut?: string;
@@ -45,6 +50,7 @@ export function parseArgs(argv: string[]): Args {
       return v;
     };
     if (flag === '--base') args.base = value();
+    else if (flag === '--env') args.env = value();
     else if (flag === '--out') args.out = value();
     else if (flag === '--cost' && inline === undefined) args.cost = true;
     else if (flag === '--cost-out') args.costOut = value();
@@ -63,14 +69,33 @@ async function resolveCommit(ref: string): Promise<string> {
   return result.stdout.trim();
 }
 
+/**
+ * The environments folder a side synthesizes from: `realDir` itself, or with `--env` a scratch folder next to it
+ * holding only `<env>.ts` (undefined when `realDir` has no such file). Scratch folders are added to `scratch`.
+ */
+function environmentsOf(realDir: string, env: string | undefined, label: string, scratch: string[]): string | undefined {
+  if (!env) return realDir;
+  const file = path.join(realDir, `${env}.ts`);
+  if (!fs.existsSync(file)) return undefined;
+  const dir = scratchEnvironmentsDir(realDir, env, fs.readFileSync(file, 'utf8'), label);
+  scratch.push(dir);
+  return dir;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const args = parseArgs(process.argv.slice(2));
+  const headEnvironments = process.env.CLASSIFYHUB_ENVIRONMENTS_DIR ?? path.join(REPO, 'environments');
+  if (args.env && !fs.existsSync(path.join(headEnvironments, `${args.env}.ts`))) {
+    const known = fs.readdirSync(headEnvironments).filter((f) => /^[a-z][a-z0-9-]*\.ts$/.test(f)).map((f) => f.slice(0, -3));
+    throw new UsageError(`--env: no environment file ${path.join(headEnvironments, `${args.env}.ts`)} (environments: ${known.join(', ')}); received "${args.env}"`);
+  }
   // Progress goes to stdout when the Markdown goes to a file; to stderr only when stdout carries the Markdown.
   const progress = args.out ? process.stdout : process.stderr;
   const commit = await resolveCommit(args.base);
   const short = commit.slice(0, 7);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'classifyhub-diff-'));
+  const scratch: string[] = [];
   try {
     const baseSrc = path.join(work, 'base-src');
     fs.mkdirSync(baseSrc);
@@ -82,17 +107,28 @@ async function main(): Promise<void> {
     progress.write('synth base and working tree… ');
     const synthStarted = Date.now();
     const tsx = path.join(REPO, 'node_modules', '.bin', 'tsx');
+    const baseEnvironments = environmentsOf(path.join(baseSrc, 'environments'), args.env, 'diff-base', scratch);
+    const headEnvironmentsDir = args.env ? environmentsOf(headEnvironments, args.env, 'diff-head', scratch) : process.env.CLASSIFYHUB_ENVIRONMENTS_DIR;
+    const emptyBase = (): string => {
+      fs.mkdirSync(path.join(work, 'base-out', 'stacks'), { recursive: true });
+      return path.join(work, 'base-out');
+    };
     const [baseOut, headOut] = await Promise.all([
-      synthApp({ appDir: baseSrc, outdir: path.join(work, 'base-out'), tsx }).catch((error: Error) => {
+      (baseEnvironments === undefined
+        ? Promise.resolve(emptyBase())
+        : synthApp({ appDir: baseSrc, outdir: path.join(work, 'base-out'), tsx, environmentsDir: args.env ? baseEnvironments : undefined })
+      ).catch((error: Error) => {
         throw new Error(`synth of ${args.base} (${short}) failed:\n${error.message}`);
       }),
-      synthApp({ appDir: REPO, outdir: path.join(work, 'head-out'), tsx, environmentsDir: process.env.CLASSIFYHUB_ENVIRONMENTS_DIR }).catch((error: Error) => {
+      synthApp({ appDir: REPO, outdir: path.join(work, 'head-out'), tsx, environmentsDir: headEnvironmentsDir }).catch((error: Error) => {
         throw new Error(`synth of the working tree failed:\n${error.message}`);
       }),
     ]);
     progress.write(`(${seconds(synthStarted)})\n`);
-    const diffs = diffOutdirs(baseOut, headOut);
-    const head = process.env.CLASSIFYHUB_ENVIRONMENTS_DIR ? `working tree (environments from ${process.env.CLASSIFYHUB_ENVIRONMENTS_DIR})` : 'working tree';
+    // A base whose main.ts predates CLASSIFYHUB_ENVIRONMENTS_DIR synthesizes every environment: keep the one asked for.
+    const diffs = diffOutdirs(baseOut, headOut).filter((d) => !args.env || d.stack.endsWith(`-${args.env}`));
+    const from = process.env.CLASSIFYHUB_ENVIRONMENTS_DIR ? ` (environments from ${process.env.CLASSIFYHUB_ENVIRONMENTS_DIR})` : '';
+    const head = `working tree${from}${args.env ? `, environment ${args.env}` : ''}`;
     let markdown = formatMarkdown(diffs, { base: `\`${args.base}\` (${short})`, head });
     if (args.cost || args.costOut) {
       const environments = environmentNames();
@@ -110,6 +146,7 @@ async function main(): Promise<void> {
     const changed = diffs.filter((d) => d.status !== 'unchanged').length;
     progress.write(`${changed} of ${diffs.length} stacks changed (${seconds(started)})\n`);
   } finally {
+    for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,7 @@
  * Synthesizes a checkout of the app in a child process (`tsx main.ts`), into
  * a chosen folder and from a chosen folder of environment files. Used by
  * `npm run promote` (current and target stage of one environment) and
- * `npm run diff` (a base commit and the working tree).
+ * `npm run diff` (a base commit and the working tree, optionally one environment).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -51,7 +51,7 @@ export async function synthApp(options: SynthAppOptions): Promise<string> {
  * linked in. Returns the folder; remove it with fs.rmSync(recursive).
  */
 export function scratchEnvironmentsDir(realDir: string, name: string, text: string, label: string): string {
-  const dir = path.join(path.dirname(realDir), `.cdktf-tmp-promote-${process.pid}-${label}`);
+  const dir = path.join(path.dirname(realDir), `.cdktf-tmp-env-${process.pid}-${label}`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir);
   for (const entry of fs.readdirSync(realDir)) {

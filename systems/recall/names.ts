@@ -48,7 +48,8 @@ export function recallNames(env: Pick<Environment, 'name' | 'account'>, domainNa
     webGroup: (side: Side) => `${prefix}-${side}-web`,
     backendGroup: (side: Side) => `${prefix}-${side}-backend`,
     repository: (app: AppName) => `${prefix}/${app}`,
-    webAcl: (side: Side) => `${prefix}-${side}`,
+    /** The one WAF web ACL of both public ALBs. */
+    webAcl: prefix,
     queue: (priority: Priority) => `${prefix}-notifications-${priority}`,
     lambdaFailuresQueue: `${prefix}-lambda-failures`,
     eventsTopic: `${prefix}-recall-events`,

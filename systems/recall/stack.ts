@@ -48,10 +48,9 @@ export interface RecallStackProps {
   readonly functionCode?: Partial<Record<RecallFunctionName, FunctionCode>>;
 }
 
-/** One side of seed 000 (sections 2-4): public ALB + WAF, web ASG, internal ALB, backend ASG. */
+/** One side of seed 000 (sections 2-4): public ALB, web ASG, internal ALB, backend ASG. */
 export interface RecallSide {
   readonly publicAlb: LoadBalancer;
-  readonly webAcl: WebAcl;
   readonly web: AutoScalingGroup;
   readonly internalAlb: LoadBalancer;
   readonly backend: AutoScalingGroup;
@@ -70,6 +69,12 @@ export interface RecallSide {
  */
 export class RecallStack extends ReadableStack {
   readonly sides: Readonly<Record<Side, RecallSide>>;
+  /**
+   * The WAF web ACL of both public ALBs (section 10). One ACL, not one per side: both sides serve the same
+   * application with the same rules, so a second ACL would only double WAF's monthly charges (per ACL and per
+   * rule) and the places to tune a rule. WAF's logs name the ALB of every request (`httpSourceId`).
+   */
+  readonly webAcl: WebAcl;
   readonly queues: Readonly<Record<Priority, Queue>>;
   readonly functions: Readonly<Record<RecallFunctionName, LambdaFunction>>;
 
@@ -254,6 +259,13 @@ export class RecallStack extends ReadableStack {
     // --- Sections 1-4: each side. Web -> backend: HTTPS through the side's internal ALB
     // (<side>-backend.<domain>, admitted only from the side's web servers).
     const sides = {} as Record<Side, RecallSide>;
+    // Section 10: one WAF web ACL on both public ALBs (below); Shield Advanced only when the environment opts in.
+    const webAcl = new WebAcl(this, 'waf', {
+      name: names.webAcl,
+      scope: 'regional',
+      mode: profile.waf.mode,
+      logRetentionDays: profile.logRetentionDays,
+    });
     for (const side of SIDES) {
       const publicAlb = new LoadBalancer(this, `${side}_alb`, {
         namePrefix: names.publicAlb(side),
@@ -345,13 +357,6 @@ export class RecallStack extends ReadableStack {
       poller.grantInvoke(backend.role);
       logs.grantPutObjects(backend.role, S.bucket.auditPrefix);
 
-      // Section 10: WAF on the public ALB; Shield Advanced only when the environment opts in.
-      const webAcl = new WebAcl(this, `${side}_waf`, {
-        name: names.webAcl(side),
-        scope: 'regional',
-        mode: profile.waf.mode,
-        logRetentionDays: profile.logRetentionDays,
-      });
       webAcl.associate(publicAlb);
       if (recall.shieldAdvanced) {
         new ShieldAdvancedProtection(this, `${side}_shield`, { name: names.publicAlb(side), resourceArn: publicAlb.loadBalancer.arn });
@@ -370,9 +375,10 @@ export class RecallStack extends ReadableStack {
         type: 'A',
         alias: { name: internalAlb.dnsName, zoneId: internalAlb.zoneId, evaluateTargetHealth: true },
       });
-      sides[side] = { publicAlb, webAcl, web, internalAlb, backend };
+      sides[side] = { publicAlb, web, internalAlb, backend };
     }
     this.sides = sides;
+    this.webAcl = webAcl;
 
     // --- Section 9: alarms to the on-call topic, and a dashboard.
     const ops = new AlarmTopic(this, 'ops_topic', {

@@ -128,7 +128,7 @@ describe('diff of two synthesized stacks', () => {
 });
 
 describe('npm run diff against HEAD (real synth of both sides)', () => {
-  it('prints the change of a working-tree environment as Markdown', () => {
+  it('prints the change of a working-tree environment as Markdown, with --env only that environment', () => {
     const envDir = path.join(tmp, 'environments');
     fs.mkdirSync(envDir);
     for (const entry of fs.readdirSync(path.join(REPO, 'environments'))) {
@@ -139,7 +139,7 @@ describe('npm run diff against HEAD (real synth of both sides)', () => {
     const dev = fs.readFileSync(path.join(envDir, 'dev.ts'), 'utf8');
     expect(dev).toContain("CostCenter: 'platform-dev'");
     fs.writeFileSync(path.join(envDir, 'dev.ts'), dev.replace("CostCenter: 'platform-dev'", "CostCenter: 'platform-dev-review'"));
-    const run = spawnSync(path.join(REPO, 'node_modules', '.bin', 'tsx'), ['scripts/diff.ts', '--base', 'HEAD'], {
+    const run = spawnSync(path.join(REPO, 'node_modules', '.bin', 'tsx'), ['scripts/diff.ts', '--base', 'HEAD', '--env', 'dev'], {
       cwd: REPO,
       env: { ...process.env, CLASSIFYHUB_ENVIRONMENTS_DIR: envDir },
       encoding: 'utf8',
@@ -147,8 +147,18 @@ describe('npm run diff against HEAD (real synth of both sides)', () => {
     });
     expect(run.stderr).toMatch(/export HEAD \([0-9a-f]{7}\)… synth base and working tree… /);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^## Synth diff: `HEAD` \([0-9a-f]{7}\) → working tree \(environments from .*\)\n/);
+    expect(run.stdout).toMatch(/^## Synth diff: `HEAD` \([0-9a-f]{7}\) → working tree \(environments from .*\), environment dev\n/);
+    // Only dev's five stacks were synthesized and compared; the CostCenter tag is on every one of them.
+    expect(run.stderr).toMatch(/\n5 of 5 stacks changed/);
+    expect(run.stdout).not.toMatch(/-(staging|prod)\b/);
     expect(run.stdout).toMatch(/### classifyhub-dev\n[\s\S]*\*\*Stack settings \(\d+\)\*\*[\s\S]*provider\.aws\[0\]\.default_tags\[0\]\.tags\.CostCenter\n-   "platform-dev"\n\+   "platform-dev-review"/);
     expect(run.stdout).not.toMatch(/source_code_hash|assets\/[^/]+\/[0-9A-F]{32}/);
+    expect(fs.readdirSync(tmp).filter((f) => f.startsWith('.cdktf-tmp-env'))).toEqual([]);
   }, 240_000);
+
+  it('refuses an --env without an environment file, naming the file and the environments', () => {
+    const run = spawnSync(path.join(REPO, 'node_modules', '.bin', 'tsx'), ['scripts/diff.ts', '--env', 'qa'], { cwd: REPO, encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`--env: no environment file ${path.join(REPO, 'environments', 'qa.ts')} (environments: dev, prod, staging); received "qa"`);
+  });
 });

@@ -438,7 +438,7 @@ describe('npm run promote on a copy of dev (07 → 08, real Terraform)', () => {
     expect(after).toBe(before.replace("stage: '07-api-gateway'", "stage: '08-async-notifications'"));
     expect(String(run.stdout)).toContain("-    stage: '07-api-gateway',\n+    stage: '08-async-notifications',");
     expect(fs.readdirSync(envDir).sort()).toEqual(['dev.ts', 'lib']);
-    expect(fs.readdirSync(tmp).filter((f) => f.startsWith('.cdktf-tmp-promote'))).toEqual([]);
+    expect(fs.readdirSync(tmp).filter((f) => f.startsWith('.cdktf-tmp-env'))).toEqual([]);
   });
 
   it('refuses to skip a stage (exit 1) and leaves the file untouched', () => {

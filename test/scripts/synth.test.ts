@@ -8,18 +8,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Lazy, S3Backend, TerraformOutput, TerraformStack, type IResolvable } from 'cdktf';
 import { CREATION_STACKS_VARIABLE, skipCreationStacks, synthInto } from '../../scripts/lib/synth';
+import { restoreCreationStacks } from '../setup';
 
 let dir: string;
-// test/setup.ts blanks the text of every plain-object capture for all suites; V8's own formatting here.
-const jestPrepare = Error.prepareStackTrace;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-stacks-'));
-  delete (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
+  // test/setup.ts skips the captures for every suite; here synthInto's own handling is under test.
+  restoreCreationStacks();
 });
-afterAll(() => {
-  Error.prepareStackTrace = jestPrepare;
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** A stack with one output whose value is a lazy token; returns the token's creation stack seen in synth. */
 function synthWithToken(outdir: string, produce: () => unknown): { creationStack: string[]; errorStack: string } {

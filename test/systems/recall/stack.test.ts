@@ -52,14 +52,16 @@ describe('sections 1-2: DNS, public ALBs, WAF, Shield', () => {
     expect(sids).toEqual(expect.arrayContaining(['AllowElbAccessLogDeliveryAlbRecall', 'AllowElbAccessLogDeliveryAlbStore', 'AllowFlowLogDeliveryWrite', 'DenyInsecureTransport']));
   });
 
-  test('each public ALB has a WAF web ACL (managed groups + rate rule); internal ALBs have none', () => {
+  test('both public ALBs share one WAF web ACL (managed groups + rate rule); internal ALBs have none', () => {
     const acls = r(devJson, 'aws_wafv2_web_acl');
-    expect(Object.keys(acls).sort()).toEqual(['recall_waf_web_acl', 'store_waf_web_acl']);
-    const rules = JSON.stringify(acls.recall_waf_web_acl.rule);
+    expect(Object.keys(acls)).toEqual(['waf_web_acl']);
+    expect(acls.waf_web_acl.name).toBe('recall-dev');
+    const rules = JSON.stringify(acls.waf_web_acl.rule);
     for (const group of ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesSQLiRuleSet', 'AWSManagedRulesAmazonIpReputationList']) expect(rules).toContain(group);
     expect(rules).toContain('rate_based_statement');
     const associations = Object.values(r(devJson, 'aws_wafv2_web_acl_association')).map((a: any) => a.resource_arn).sort();
     expect(associations).toEqual(['${aws_lb.recall_alb_load_balancer.arn}', '${aws_lb.store_alb_load_balancer.arn}']);
+    expect(Object.values(r(devJson, 'aws_wafv2_web_acl_association')).every((a: any) => a.web_acl_arn === '${aws_wafv2_web_acl.waf_web_acl.arn}')).toBe(true);
   });
 
   test('Shield Advanced only when the environment opts in', () => {
