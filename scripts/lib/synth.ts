@@ -35,23 +35,27 @@ export function synthInto(outdir: string, build: (app: App) => void): string[] {
 export const CREATION_STACKS_VARIABLE = 'SYNTH_CREATION_STACKS';
 
 /**
- * cdktf records where every token was created: a full-depth stack trace captured into a plain `{ stack }`
- * object (cdktf/lib/tokens/private/stack-trace.js), read only to decorate the message of a token that fails
- * to resolve. Capturing and formatting those traces is about a fifth of a synth's CPU (3.3 of 15.5 s for
- * main.ts). While synth runs they are skipped, so a resolution error says where it failed but not where the
- * token was made; `SYNTH_CREATION_STACKS=1` keeps them. Errors (anything with a message) are untouched.
- * Returns the function that restores `Error.captureStackTrace`.
+ * cdktf records where every token was created: a full-depth stack trace captured into a plain `{ stack: '' }`
+ * object (cdktf/lib/tokens/private/stack-trace.js; constructs' own copy does the same for metadata), read only
+ * to decorate the message of a token that fails to resolve. Capturing and formatting those traces is about a
+ * fifth of a synth's CPU (3.3 of 15.5 s for main.ts). While synth runs they are skipped, so a resolution error
+ * says where it failed but not where the token was made; `SYNTH_CREATION_STACKS=1` keeps them. Only targets of
+ * that shape are skipped: errors (anything with a message) and other captures (depd's `{}`, which reads
+ * `obj.stack` right after) are untouched. Returns the function that restores `Error.captureStackTrace`.
  */
 export function skipCreationStacks(env: NodeJS.ProcessEnv = process.env): () => void {
   if (env[CREATION_STACKS_VARIABLE] === '1') return () => undefined;
   const capture = Error.captureStackTrace;
   Error.captureStackTrace = (...args: Parameters<typeof capture>): void => {
-    if ('message' in args[0]) capture(...args);
+    if (!isCreationStackTarget(args[0])) capture(...args);
   };
   return () => {
     Error.captureStackTrace = capture;
   };
 }
+
+/** The object cdktf's and constructs' `captureStackTrace` fill: a plain `{ stack: '' }`, no message. */
+const isCreationStackTarget = (target: object): boolean => !('message' in target) && (target as { stack?: unknown }).stack === '';
 
 /**
  * Every stack must declare its S3 state backend (a system stack passes its environment to ReadableStack,

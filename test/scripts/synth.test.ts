@@ -42,6 +42,24 @@ test('tokens made during synth carry no creation stack; errors keep theirs; the 
   expect((Lazy.anyValue({ produce: () => 1 }) as IResolvable).creationStack.length).toBeGreaterThan(0);
 });
 
+test('only creation-stack targets are skipped: errors and other plain-object captures (depd) keep theirs', () => {
+  const restore = skipCreationStacks({});
+  try {
+    const error = new Error('an error');
+    Error.captureStackTrace(error);
+    expect(error.stack).toMatch(/an error\n\s+at /);
+    const depdStyle: { stack?: string } = {};
+    Error.captureStackTrace(depdStyle);
+    expect(typeof depdStyle.stack).toBe('string');
+    expect(depdStyle.stack!.length).toBeGreaterThan(0);
+    const creation = { stack: '' };
+    Error.captureStackTrace(creation);
+    expect(creation.stack).toBe('');
+  } finally {
+    restore();
+  }
+});
+
 test(`${CREATION_STACKS_VARIABLE}=1 keeps the creation stacks`, () => {
   const previous = process.env[CREATION_STACKS_VARIABLE];
   process.env[CREATION_STACKS_VARIABLE] = '1';
