@@ -50,7 +50,10 @@ export function parseArgs(argv: string[]): Args {
       return v;
     };
     if (flag === '--base') args.base = value();
-    else if (flag === '--env') args.env = value();
+    else if (flag === '--env') {
+      args.env = value();
+      if (!/^[a-z][a-z0-9-]*$/.test(args.env)) throw new UsageError(`--env: an environment name is lower-case letters, digits and dashes; received "${args.env}"\n${USAGE}`);
+    }
     else if (flag === '--out') args.out = value();
     else if (flag === '--cost' && inline === undefined) args.cost = true;
     else if (flag === '--cost-out') args.costOut = value();

@@ -160,5 +160,8 @@ describe('npm run diff against HEAD (real synth of both sides)', () => {
     const run = spawnSync(path.join(REPO, 'node_modules', '.bin', 'tsx'), ['scripts/diff.ts', '--env', 'qa'], { cwd: REPO, encoding: 'utf8' });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(`--env: no environment file ${path.join(REPO, 'environments', 'qa.ts')} (environments: dev, prod, staging); received "qa"`);
+    const traversal = spawnSync(path.join(REPO, 'node_modules', '.bin', 'tsx'), ['scripts/diff.ts', '--env', '../environments/dev'], { cwd: REPO, encoding: 'utf8' });
+    expect(traversal.status).toBe(2);
+    expect(traversal.stderr).toContain('--env: an environment name is lower-case letters, digits and dashes; received "../environments/dev"');
   });
 });
