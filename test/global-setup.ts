@@ -1,7 +1,7 @@
 /**
  * Makes one temp folder for the whole run and points TMPDIR at it, so every temp file of the run lands there and
  * the teardown removes it: cdktf's `Testing.app()` makes an outdir per app and never deletes it (a day of runs
- * left 15,774 `cdktf.outdir.*` folders in /tmp), and so do servers and scripts that die with a suite. Then names
+ * left some 19,000 `cdktf.outdir.*` folders in /tmp), nor does a suite that dies with servers running. Then names
  * the folder of the run's shared synthesized tree (test/support/synthesized.ts) when the run includes a test file
  * that needs it, and passes it to the workers in TEST_SYNTH_DIR. The first suite that needs the tree
  * synthesizes it there (so the other worker runs other suites meanwhile).
