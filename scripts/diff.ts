@@ -23,7 +23,7 @@ import { $ } from 'zx';
 import { diffOutdirs, formatMarkdown } from './lib/diff';
 import { scratchEnvironmentsDir, synthApp } from './lib/synth-app';
 import { costDelta, environmentOf, estimateOutdir, renderCostSection } from './lib/cost';
-import { environmentNames } from '../environments/lib/load';
+import { environmentNames, environmentsDir } from '../environments/lib/load';
 
 const REPO = path.resolve(__dirname, '..');
 const USAGE = 'usage: npm run diff -- [--base <git-ref>] [--env <name>] [--out <file>] [--cost] [--cost-out <file>]';
@@ -88,9 +88,9 @@ function environmentsOf(realDir: string, env: string | undefined, label: string,
 async function main(): Promise<void> {
   const started = Date.now();
   const args = parseArgs(process.argv.slice(2));
-  const headEnvironments = process.env.CLASSIFYHUB_ENVIRONMENTS_DIR ?? path.join(REPO, 'environments');
-  if (args.env && !fs.existsSync(path.join(headEnvironments, `${args.env}.ts`))) {
-    const known = fs.readdirSync(headEnvironments).filter((f) => /^[a-z][a-z0-9-]*\.ts$/.test(f)).map((f) => f.slice(0, -3));
+  const headEnvironments = environmentsDir();
+  const known = args.env ? environmentNames(headEnvironments) : [];
+  if (args.env && !known.includes(args.env)) {
     throw new UsageError(`--env: no environment file ${path.join(headEnvironments, `${args.env}.ts`)} (environments: ${known.join(', ')}); received "${args.env}"`);
   }
   // Progress goes to stdout when the Markdown goes to a file; to stderr only when stdout carries the Markdown.

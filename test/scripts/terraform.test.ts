@@ -72,8 +72,9 @@ function sharedInit(stackDir: string): Promise<string> {
   if (!ready) {
     ready = (async () => {
       const dir = fs.mkdtempSync(path.join(cliDir, 'init-'));
-      const backend = { local: { path: `terraform.${SHARED_STATE_NAME}.tfstate` } };
-      fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ terraform: { required_providers: requirement, backend } }));
+      // The requirement alone, with the offline backend every working copy gets (same override, same name).
+      fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify({ terraform: { required_providers: requirement } }));
+      writeOfflineOverride(dir, SHARED_STATE_NAME);
       await init(dir, { cliConfig });
       return dir;
     })();
