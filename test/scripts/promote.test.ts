@@ -407,9 +407,18 @@ describe('npm run promote on a copy of dev (07 → 08, real Terraform)', () => {
     fs.mkdirSync(envDir);
     fs.symlinkSync(path.join(REPO, 'environments', 'lib'), path.join(envDir, 'lib'));
     const dev = fs.readFileSync(path.join(REPO, 'environments', 'dev.ts'), 'utf8');
-    // dev at stage 07 with the Docker host kept.
-    before = dev.replace(/stage: '[0-9]{2}-[a-z-]+'/, "stage: '07-api-gateway'").replace(/decommissionDockerHost: true/, 'decommissionDockerHost: false');
+    // dev at stage 07 with the Docker host kept, running ClassifyHub and onboarding only: promote synthesizes every
+    // system of the environment at both stages, and one unchanged system shows the "same configuration" path.
+    before = dev
+      .replace(/stage: '[0-9]{2}-[a-z-]+'/, "stage: '07-api-gateway'")
+      .replace(/decommissionDockerHost: true/, 'decommissionDockerHost: false')
+      .replace(/systems: \[[^\]]*\]/, "systems: ['classifyhub', 'onboarding']")
+      // Each section is a top-level key of the object, closed by the first `  },` at its own indentation.
+      .replace(/^ {2}(ingestion|recall|webhooks): \{\n[\s\S]*?^ {2}\},\n/gm, '');
     expect(before).toContain("stage: '07-api-gateway'");
+    expect(before).toContain("systems: ['classifyhub', 'onboarding']");
+    expect(before).not.toMatch(/^ {2}(ingestion|recall|webhooks):/m);
+    expect(before).toMatch(/^ {2}onboarding: \{$/m);
     fs.writeFileSync(path.join(envDir, 'dev.ts'), before);
     run = spawnSync(path.join(REPO, 'node_modules', '.bin', 'tsx'), ['scripts/promote.ts', 'dev'], {
       cwd: REPO,
@@ -429,7 +438,8 @@ describe('npm run promote on a copy of dev (07 → 08, real Terraform)', () => {
     expect(out).toContain('~ aws_instance.docker_host_instance  public_dns, public_ip, user_data_base64');
     expect(out).toContain('+ aws_sqs_queue.notification_queue_queue  [stateful]');
     expect(out).toContain('+ aws_ses_domain_identity.email_domain_identity');
-    expect(out).toMatch(/^ingestion-dev: no changes\n {2}\(same configuration at both stages\)$/m);
+    expect(out).toMatch(/^onboarding-dev: no changes\n {2}\(same configuration at both stages\)$/m);
+    expect(out).not.toMatch(/^(ingestion|recall|webhooks)-dev:/m);
     expect(out).not.toMatch(/^ {2}(replace|destroy) \(/m);
   });
 

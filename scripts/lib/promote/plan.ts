@@ -108,6 +108,16 @@ async function planJson(stackDir: string, cliConfig: string, out: string): Promi
 }
 
 /**
+ * The check plan (the current stage against the simulated state): `undefined` when Terraform plans no change
+ * at all (`-detailed-exitcode` 0), so nothing can be folded back and `terraform show` is skipped (it loads the
+ * provider schema again: some 4 CPU-seconds a stack); else the plan.
+ */
+async function checkPlanJson(stackDir: string, cliConfig: string, out: string): Promise<PlanJson | undefined> {
+  const changed = await plan(stackDir, { cliConfig, out, refresh: false, detailedExitCode: true });
+  return changed ? showPlanJson(stackDir, out, { cliConfig }) : undefined;
+}
+
+/**
  * The promotion of one stack, simulated offline: `currentDir` and `targetDir`
  * are the synthesized stack dirs of the current and the target stage (both
  * get the offline override, a local state and a `.terraform` dir).
@@ -136,8 +146,12 @@ export async function simulatePromotion(currentDir: string, targetDir: string, o
     rounds += 1;
     for (const dir of [currentDir, targetDir]) fs.writeFileSync(localStateFile(dir), `${JSON.stringify(state, null, 1)}\n`);
     onStep?.(rounds === 1 ? 'plan target + check' : `plan target + check (round ${rounds})`);
-    const [check, target] = await Promise.all([planJson(currentDir, cliConfig, 'check.tfplan'), planJson(targetDir, cliConfig, 'target.tfplan')]);
+    const [check, target] = await Promise.all([checkPlanJson(currentDir, cliConfig, 'check.tfplan'), planJson(targetDir, cliConfig, 'target.tfplan')]);
     targetPlan = target;
+    if (!check) {
+      uncertain = [];
+      break;
+    }
     const folded = foldPlanIntoState(state, check);
     uncertain = folded.changed;
     if (uncertain.length === 0) break;

@@ -1,0 +1,133 @@
+/**
+ * Plan groups for the Terraform tier (test/scripts/terraform.test.ts): several stacks planned by one
+ * `terraform plan`, each stack a child module of a generated root, which Terraform supports for testing ("it's
+ * sometimes convenient to temporarily call a root module as a child module for testing purposes", its own
+ * warning about the stack's backend block says).
+ *
+ * Why: every Terraform process loads the AWS provider's schema and starts a provider per configuration before
+ * it plans anything, some 4-8 CPU-seconds a stack on this machine. One plan of dev's five stacks took 87
+ * CPU-seconds, five plans 118; the thirteen stage stacks 86 against 131 (2026-12-05, GOGC=400).
+ *
+ * What stays the same: each stack's own files (cdk.tf.json and its assets) with the offline override every
+ * working copy gets, its own provider blocks (default and aliases), resources, data sources and outputs, and
+ * the validation walk `plan` runs first. What a child module would skip, the root puts back: it re-exports
+ * every output of every stack with the stack's own `sensitive` flag, so the root-only check (an output that
+ * refers to a sensitive value must say so) still applies. The backend is the one thing not exercised, as in
+ * every offline plan. The tier also plans one stack on its own, as `npm run plan` does, and requires the same
+ * changes as inside its group.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeOfflineOverride, type TerraformConfig } from '../../scripts/lib/terraform';
+import type { ChangeDigest } from '../../scripts/lib/plan-summary';
+
+/** One stack of a group: its module name in the generated root, and its synthesized folder. */
+export interface GroupMember {
+  /** Module name in the root (a Terraform identifier: letters, digits, `-`, `_`, starting with a letter). */
+  readonly module: string;
+  /** The stack folder (`<outdir>/stacks/<stack>`), only read. */
+  readonly dir: string;
+}
+
+const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+/** The copy's files: what synth wrote (cdk.tf.json and assets), never Terraform's own. */
+const copied = (entry: string): boolean => entry !== '.terraform' && !entry.endsWith('.tfstate') && !entry.startsWith('.terraform.') && !entry.endsWith('tfplan');
+
+/**
+ * Writes the group's root into `groupDir` (a fresh folder): each member copied to `<groupDir>/<module>` with the
+ * offline override, a root `cdk.tf.json` calling each as a module and re-exporting its outputs, and the root's
+ * own offline override (local backend named `stateName`). The root requires what the members require; members
+ * requiring different versions of one provider cannot share a root (an error naming both).
+ */
+export function writeGroupRoot(groupDir: string, members: readonly GroupMember[], stateName: string): void {
+  const required: Record<string, { source?: string; version?: string }> = {};
+  const owner: Record<string, string> = {};
+  const modules: Record<string, { source: string }> = {};
+  const outputs: Record<string, { value: string; sensitive?: boolean }> = {};
+  for (const member of members) {
+    if (!IDENTIFIER.test(member.module)) throw new Error(`plan group: module name "${member.module}" is not a Terraform identifier`);
+    if (modules[member.module]) throw new Error(`plan group: module name "${member.module}" is used twice`);
+    const config = JSON.parse(fs.readFileSync(path.join(member.dir, 'cdk.tf.json'), 'utf8')) as TerraformConfig;
+    for (const [name, requirement] of Object.entries(config.terraform?.required_providers ?? {})) {
+      if (required[name] && JSON.stringify(required[name]) !== JSON.stringify(requirement)) {
+        throw new Error(`plan group: ${member.module} requires ${name} ${JSON.stringify(requirement)}, ${owner[name]} ${JSON.stringify(required[name])}`);
+      }
+      required[name] = requirement;
+      owner[name] ??= member.module;
+    }
+    const dest = path.join(groupDir, member.module);
+    fs.mkdirSync(dest, { recursive: true });
+    for (const entry of fs.readdirSync(member.dir)) if (copied(entry)) fs.cpSync(path.join(member.dir, entry), path.join(dest, entry), { recursive: true });
+    writeOfflineOverride(dest, member.module);
+    modules[member.module] = { source: `./${member.module}` };
+    const own = (config.output ?? {}) as Record<string, { sensitive?: boolean }>;
+    for (const [name, output] of Object.entries(own)) {
+      outputs[`${member.module}__${name}`] = { value: `\${module.${member.module}.${name}}`, ...(output.sensitive ? { sensitive: true } : {}) };
+    }
+  }
+  const root = { terraform: { required_providers: required }, module: modules, ...(Object.keys(outputs).length > 0 ? { output: outputs } : {}) };
+  fs.writeFileSync(path.join(groupDir, 'cdk.tf.json'), `${JSON.stringify(root, null, 2)}\n`);
+  writeOfflineOverride(groupDir, stateName);
+}
+
+/** One event of `terraform plan -json`, with the parts the tier reads. */
+export interface PlanEvent {
+  type: string;
+  diagnostic?: { severity: string; summary: string; detail?: string; address?: string; range?: { filename?: string } };
+  changes?: { add: number; change: number; import: number; remove: number };
+  change?: { action: string; resource: { addr: string; resource_type: string; module?: string } };
+}
+
+export const parseEvents = (stdout: string): PlanEvent[] => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as PlanEvent);
+
+/** A member's share of a group plan. */
+export interface MemberPlan {
+  /** Its error diagnostics (summary: detail). */
+  readonly errors: string[];
+  /** Its planned managed-resource changes, at the addresses they have in the stack itself (no module prefix). */
+  readonly changes: ChangeDigest[];
+}
+
+/** The plan of a group, split by member; errors no member can be named for are `unattributed`. */
+export interface GroupPlan {
+  readonly members: ReadonlyMap<string, MemberPlan>;
+  readonly unattributed: string[];
+  readonly exitCode: number;
+}
+
+/** The member a diagnostic belongs to: by its address (`module.<m>.…`), else by its file (`<m>/…`). */
+function memberOf(event: PlanEvent, modules: ReadonlySet<string>): string | undefined {
+  const address = event.diagnostic?.address ?? '';
+  const byAddress = /^module\.([A-Za-z][A-Za-z0-9_-]*)[.[]/.exec(address)?.[1];
+  if (byAddress && modules.has(byAddress)) return byAddress;
+  const file = event.diagnostic?.range?.filename?.split(/[\\/]/)[0];
+  return file && modules.has(file) ? file : undefined;
+}
+
+/** Splits the `-json` stream of a group plan by member. */
+export function splitGroupPlan(events: readonly PlanEvent[], moduleNames: readonly string[], exitCode: number): GroupPlan {
+  const modules = new Set(moduleNames);
+  const members = new Map<string, { errors: string[]; changes: ChangeDigest[] }>(moduleNames.map((m) => [m, { errors: [], changes: [] }]));
+  const unattributed: string[] = [];
+  for (const event of events) {
+    if (event.type === 'diagnostic' && event.diagnostic?.severity === 'error') {
+      const text = `${event.diagnostic.summary}: ${event.diagnostic.detail ?? ''}`;
+      const member = memberOf(event, modules);
+      if (member) members.get(member)!.errors.push(text);
+      else unattributed.push(text);
+    }
+    if (event.type === 'planned_change' && event.change) {
+      const { addr, resource_type: type } = event.change.resource;
+      const m = /^module\.([A-Za-z][A-Za-z0-9_-]*)\.(.+)$/.exec(addr);
+      if (!m || !members.has(m[1])) {
+        unattributed.push(`a planned change outside every stack: ${addr}`);
+        continue;
+      }
+      // Data sources are read, not managed: the digest holds managed resources only.
+      if (m[2].startsWith('data.') || m[2].includes('.data.')) continue;
+      members.get(m[1])!.changes.push({ address: m[2], type, action: event.change.action as ChangeDigest['action'] });
+    }
+  }
+  return { members, unattributed, exitCode };
+}
