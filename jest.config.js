@@ -14,7 +14,7 @@ module.exports = {
   // The Terraform tier and the other long suites start first (test/sequencer.js).
   testSequencer: '<rootDir>/test/sequencer.js',
   testTimeout: 60000,
-  // One worker per core; the Terraform tier (test/scripts/terraform.test.ts) runs its plans two at a time inside its worker.
+  // One worker per core; the Terraform tier (test/scripts/terraform.test.ts) runs its group plans two at a time inside its worker.
   maxWorkers: 2,
   maxConcurrency: 2,
 };
