@@ -28,11 +28,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { environmentNames } from '../../environments/lib/load';
-import { listStacks, init, showPlanJson, summarizePlan, terraform, validateIn, writeCliConfig, writeOfflineOverride, type TerraformConfig } from '../../scripts/lib/terraform';
+import { listStacks, init, prepareOfflineCopy, showPlanJson, summarizePlan, terraform, validateIn, writeCliConfig, writeOfflineOverride, type TerraformConfig } from '../../scripts/lib/terraform';
 import { digestPlan, GITHUB_COMMENT_LIMIT, renderPlanSummary, type ChangeDigest, type StackDigest } from '../../scripts/lib/plan-summary';
 import { SYSTEMS } from '../../environments/lib/schema';
 import { synthesizedTree } from '../support/synthesized';
-import { parseEvents, splitGroupPlan, writeGroupRoot, type GroupMember, type GroupPlan } from '../support/plan-groups';
+import { parseEvents, rootChanges, splitGroupPlan, writeGroupRoot, type GroupMember, type GroupPlan } from '../support/plan-groups';
 
 jest.setTimeout(600_000);
 
@@ -64,10 +64,14 @@ const stacks = allStacks.filter(({ name, dir }) => {
   else seen.set(content, name);
   return !first;
 });
-const declaredCount = (dir: string): number => {
-  const config = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, object> };
-  return Object.values(config.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
-};
+/** Resources each planned stack declares, read once. */
+const declared = new Map(
+  stacks.map((s) => {
+    const config = JSON.parse(fs.readFileSync(path.join(s.dir, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, object> };
+    return [s.dir, Object.values(config.resource).reduce((n, byName) => n + Object.keys(byName).length, 0)];
+  }),
+);
+const declaredCount = (dir: string): number => declared.get(dir)!;
 const environmentStacks = stacks.filter((s) => s.group !== 'stages');
 // The smallest environment stack is also planned on its own, the way `npm run plan` plans a stack.
 const aloneStack = environmentStacks.reduce((a, b) => (declaredCount(b.dir) < declaredCount(a.dir) ? b : a));
@@ -113,6 +117,7 @@ async function planRoot(root: string, out?: string) {
   fs.copyFileSync(path.join(initDir, '.terraform.lock.hcl'), path.join(root, '.terraform.lock.hcl'));
   const dataDir = path.join(root, '.terraform');
   fs.mkdirSync(dataDir, { recursive: true });
+  fs.rmSync(path.join(dataDir, 'providers'), { recursive: true, force: true }); // a link left by an earlier run of the same copy
   fs.symlinkSync(path.join(initDir, '.terraform', 'providers'), path.join(dataDir, 'providers'));
   fs.copyFileSync(path.join(initDir, '.terraform', 'terraform.tfstate'), path.join(dataDir, 'terraform.tfstate'));
   const config = JSON.parse(fs.readFileSync(path.join(root, 'cdk.tf.json'), 'utf8')) as TerraformConfig;
@@ -144,9 +149,9 @@ async function twoAtATime<T>(task: () => Promise<T>): Promise<T> {
 }
 
 // Largest groups first, so the last to finish is small; every stack test awaits its group's plan.
-const groupNames = [...new Set(stacks.map((s) => s.group))].sort(
-  (a, b) => stacks.filter((s) => s.group === b).reduce((n, s) => n + declaredCount(s.dir), 0) - stacks.filter((s) => s.group === a).reduce((n, s) => n + declaredCount(s.dir), 0),
-);
+const groupSize = new Map<string, number>();
+for (const s of stacks) groupSize.set(s.group, (groupSize.get(s.group) ?? 0) + declaredCount(s.dir));
+const groupNames = [...groupSize.keys()].sort((a, b) => groupSize.get(b)! - groupSize.get(a)!);
 const groupPlans = new Map<string, Promise<GroupPlan>>();
 let alonePlan: Promise<{ events: ReturnType<typeof parseEvents>; exitCode: number; digest: StackDigest; shownDigest: StackDigest; summary: ReturnType<typeof summarizePlan> }>;
 beforeAll(() => {
@@ -156,21 +161,13 @@ beforeAll(() => {
     groupPlans.set(group, plan);
   }
   alonePlan = twoAtATime(async () => {
-    const root = path.join(workDir, 'alone', aloneStack.module);
-    fs.mkdirSync(root, { recursive: true });
-    for (const entry of fs.readdirSync(aloneStack.dir)) fs.cpSync(path.join(aloneStack.dir, entry), path.join(root, entry), { recursive: true });
+    // The product's offline working copy, with the backend name the shared init recorded.
+    const root = prepareOfflineCopy(aloneStack.dir);
     writeOfflineOverride(root, SHARED_STATE_NAME);
     const { events, exitCode } = await planRoot(root, 'tfplan');
     const json = await showPlanJson(root, 'tfplan', { cliConfig });
     const shownDigest = digestPlan(aloneStack.module, json);
-    const digest: StackDigest = {
-      stack: aloneStack.module,
-      changes: events
-        .filter((e) => e.type === 'planned_change' && e.change && !e.change.resource.addr.startsWith('data.'))
-        .map((e): ChangeDigest => ({ address: e.change!.resource.addr, type: e.change!.resource.resource_type, action: e.change!.action as ChangeDigest['action'] })),
-      unchanged: 0,
-      drift: [],
-    };
+    const digest: StackDigest = { stack: aloneStack.module, changes: rootChanges(events), unchanged: 0, drift: [] };
     return { events, exitCode, digest, shownDigest, summary: summarizePlan(json) };
   });
   alonePlan.catch(() => undefined);

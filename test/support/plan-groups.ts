@@ -18,7 +18,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeOfflineOverride, type TerraformConfig } from '../../scripts/lib/terraform';
+import { notCopied, writeOfflineOverride, type TerraformConfig } from '../../scripts/lib/terraform';
 import type { ChangeDigest } from '../../scripts/lib/plan-summary';
 
 /** One stack of a group: its module name in the generated root, and its synthesized folder. */
@@ -30,9 +30,6 @@ export interface GroupMember {
 }
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_-]*$/;
-
-/** The copy's files: what synth wrote (cdk.tf.json and assets), never Terraform's own. */
-const copied = (entry: string): boolean => entry !== '.terraform' && !entry.endsWith('.tfstate') && !entry.startsWith('.terraform.') && !entry.endsWith('tfplan');
 
 /**
  * Writes the group's root into `groupDir` (a fresh folder): each member copied to `<groupDir>/<module>` with the
@@ -58,7 +55,7 @@ export function writeGroupRoot(groupDir: string, members: readonly GroupMember[]
     }
     const dest = path.join(groupDir, member.module);
     fs.mkdirSync(dest, { recursive: true });
-    for (const entry of fs.readdirSync(member.dir)) if (copied(entry)) fs.cpSync(path.join(member.dir, entry), path.join(dest, entry), { recursive: true });
+    for (const entry of fs.readdirSync(member.dir)) if (!notCopied(entry)) fs.cpSync(path.join(member.dir, entry), path.join(dest, entry), { recursive: true });
     writeOfflineOverride(dest, member.module);
     modules[member.module] = { source: `./${member.module}` };
     const own = (config.output ?? {}) as Record<string, { sensitive?: boolean }>;
@@ -105,6 +102,25 @@ function memberOf(event: PlanEvent, modules: ReadonlySet<string>): string | unde
   return file && modules.has(file) ? file : undefined;
 }
 
+/**
+ * Where a planned change belongs: its module (the first `module.<m>.` step, `''` at the root), its address inside
+ * that module, and whether it is a managed resource (data sources are read, not managed: digests leave them out).
+ */
+function locate(addr: string): { module: string; address: string; managed: boolean } {
+  const m = /^module\.([A-Za-z][A-Za-z0-9_-]*)\.(.+)$/.exec(addr);
+  const [module, address] = m ? [m[1], m[2]] : ['', addr];
+  return { module, address, managed: !address.startsWith('data.') && !address.includes('.data.') };
+}
+
+/** The planned managed-resource changes of a root planned on its own (a stack, not a group). */
+export function rootChanges(events: readonly PlanEvent[]): ChangeDigest[] {
+  return events.flatMap((event) => {
+    if (event.type !== 'planned_change' || !event.change) return [];
+    const { module, address, managed } = locate(event.change.resource.addr);
+    return module === '' && managed ? [{ address, type: event.change.resource.resource_type, action: event.change.action as ChangeDigest['action'] }] : [];
+  });
+}
+
 /** Splits the `-json` stream of a group plan by member. */
 export function splitGroupPlan(events: readonly PlanEvent[], moduleNames: readonly string[], exitCode: number): GroupPlan {
   const modules = new Set(moduleNames);
@@ -119,14 +135,9 @@ export function splitGroupPlan(events: readonly PlanEvent[], moduleNames: readon
     }
     if (event.type === 'planned_change' && event.change) {
       const { addr, resource_type: type } = event.change.resource;
-      const m = /^module\.([A-Za-z][A-Za-z0-9_-]*)\.(.+)$/.exec(addr);
-      if (!m || !members.has(m[1])) {
-        unattributed.push(`a planned change outside every stack: ${addr}`);
-        continue;
-      }
-      // Data sources are read, not managed: the digest holds managed resources only.
-      if (m[2].startsWith('data.') || m[2].includes('.data.')) continue;
-      members.get(m[1])!.changes.push({ address: m[2], type, action: event.change.action as ChangeDigest['action'] });
+      const { module, address, managed } = locate(addr);
+      if (!members.has(module)) unattributed.push(`a planned change outside every stack: ${addr}`);
+      else if (managed) members.get(module)!.changes.push({ address, type, action: event.change.action as ChangeDigest['action'] });
     }
   }
   return { members, unattributed, exitCode };

@@ -121,8 +121,8 @@ export function offlineWorkDir(stackDir: string): string {
   return path.basename(parent) === 'stacks' ? path.join(path.dirname(parent), 'offline', path.basename(dir)) : path.join(parent, '.offline', path.basename(dir));
 }
 
-/** What the copy takes from the stack folder: everything synth wrote, not Terraform's own files. */
-const notCopied = (name: string): boolean =>
+/** What a copy of a stack folder leaves out: Terraform's own files; the copy takes everything synth wrote. */
+export const notCopied = (name: string): boolean =>
   name === '.terraform' || name === 'plan' || name === 'tfplan' || name.endsWith('.tfplan') || /\.tfstate(\.|$)/.test(name) || (LEGACY_OVERRIDE_FILES as readonly string[]).includes(name);
 /** What survives in the copy between runs: the installed providers and the lock file Terraform chose. */
 const keptInCopy = (name: string): boolean => name === '.terraform' || name === '.terraform.lock.hcl';
