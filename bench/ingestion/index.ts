@@ -1,9 +1,11 @@
 /**
  * `npm run bench:ingestion [-- --records 10000,100000 --naive-max 10000 --variants e1,naive,replicator,e1+replicator
- *  --stock-kinesalite --api-in-process --out FILE]`
+ *  --rate 4000 --stock-kinesalite --api-in-process --out FILE]`
  *
  * Records/s through the local ingestion system: HTTP POST /records (the JSON-schema model and the committed VTL
- * templates, 500 records per request, 4 requests in flight) -> Kinesis (kinesalite, 4 shards) -> consumer (the local
+ * templates, 500 records per request, 4 requests in flight, offered at --rate records/s: by default the stream's write
+ * capacity, 4 shards x 1,000 records/s, which Kinesis enforces and kinesalite does not; `--rate 0` offers them as fast
+ * as the API takes them) -> Kinesis (kinesalite, 4 shards) -> consumer (the local
  * event source mapping, batches of up to 500) -> DynamoDB table (dynalite). kinesalite, dynalite and the API
  * (api-process.ts; API Gateway is its own service) run in their own processes, the consumers in this one
  * (--api-in-process: the API in this one too, as before 2026-12-04). kinesalite's sequence-number arithmetic is sped up
@@ -42,6 +44,8 @@ import { LOCAL_REGION, createCheckpointTable, createEventsTable, createStream, d
 import { decodeEnvelope } from '../../lambdas/ingestion/shared/envelope';
 import { MemoryFailureSink } from '../../lambdas/ingestion/shared/failures';
 import { toLambdaEvent, type StreamRecord } from '../../lambdas/ingestion/shared/stream';
+import { SHARD_WRITE_LIMITS } from '../../modules/stream/defaults';
+import { INGESTION_SETTINGS } from '../../systems/ingestion/settings';
 
 type Variant = 'e1' | 'naive' | 'replicator' | 'e1+replicator';
 const VARIANTS: readonly Variant[] = ['e1', 'naive', 'replicator', 'e1+replicator'];
@@ -62,6 +66,8 @@ interface Row {
   /** CPU seconds used during the run by this process (API, consumers, replicator) and by each local server. */
   readonly cpu_s: { readonly bench: number; readonly api: number | null; readonly kinesalite: number; readonly dynalite: number };
   readonly kinesalite: 'sped-up' | 'stock';
+  /** Records/s the producer offered (the stream's write capacity by default); null: as fast as the API took them. */
+  readonly offered_records_per_s: number | null;
   /** Where the API ran: its own process (default; API Gateway is its own service), or this one (--api-in-process). */
   readonly api: 'process' | 'in-process';
 }
@@ -71,6 +77,13 @@ const REGION2_STREAM = 'bench-events-r2';
 const TABLE = 'bench-events';
 const BATCH = 500;
 const IN_FLIGHT = 4;
+const SHARDS = INGESTION_SETTINGS.shardIds.length;
+/**
+ * The seed's stream (provisioned, four shards on every tier) takes at most this many records a second; Kinesis
+ * throttles the rest (ProvisionedThroughputExceededException). kinesalite does not, so the producer offers no more.
+ * (The bytes limit, 1 MiB/s a shard, is not reached: the bench's records are about 150 bytes.)
+ */
+const STREAM_WRITE_RECORDS_PER_S = SHARDS * SHARD_WRITE_LIMITS.recordsPerSecond;
 
 async function freePort(): Promise<number> {
   const probe = createServer();
@@ -149,6 +162,8 @@ function receivedAt(data: string): number | undefined {
 interface RunOptions {
   readonly stockKinesalite: boolean;
   readonly apiInProcess: boolean;
+  /** Records/s offered by the producer; 0: as fast as the API takes them. */
+  readonly rate: number;
 }
 
 async function run(records: number, requested: number, variant: Variant, o: RunOptions): Promise<Row> {
@@ -172,10 +187,10 @@ async function measure(records: number, requested: number, variant: Variant, o: 
   const doc = documentClient(ddb);
   const consumes = variant !== 'replicator';
   const replicates = variant === 'replicator' || variant === 'e1+replicator';
-  await createStream(kc, STREAM, 4);
+  await createStream(kc, STREAM, SHARDS);
   await createEventsTable(ddb, TABLE);
   if (replicates) {
-    await createStream(kc, REGION2_STREAM, 4);
+    await createStream(kc, REGION2_STREAM, SHARDS);
     await createCheckpointTable(ddb, 'checkpoints');
   }
   // The API process is stopped by run().
@@ -290,7 +305,8 @@ async function measure(records: number, requested: number, variant: Variant, o: 
   await consumer?.start();
   await replicator?.start();
 
-  // Producer: POST /records, 500 per request, IN_FLIGHT requests at once.
+  // Producer: POST /records, 500 per request, IN_FLIGHT requests at once; with a rate, the request holding record
+  // `from` is sent no earlier than `from / rate` seconds after the start.
   const cpuStart = process.cpuUsage();
   const kCpu0 = childCpu(kinesis.child);
   const dCpu0 = childCpu(dynamo.child);
@@ -302,6 +318,10 @@ async function measure(records: number, requested: number, variant: Variant, o: 
       const from = next;
       next += BATCH;
       const count = Math.min(BATCH, records - from);
+      if (o.rate > 0) {
+        const due = started + (from / o.rate) * 1000;
+        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+      }
       const body = JSON.stringify({ records: Array.from({ length: count }, (_, i) => ({ id: `bench-${from + i}`, partitionKey: `device-${(from + i) % 997}`, data: { seq: from + i, reading: (from + i) * 0.5, note: 'caf\u00e9 "quoted" \u2713' } })) });
       const res = await fetch(`${api.url}/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       const out = (await res.json()) as { failedRecordCount?: number };
@@ -358,6 +378,7 @@ async function measure(records: number, requested: number, variant: Variant, o: 
     load_avg_1m_after: Math.round(loadavg()[0] * 100) / 100,
     cpu_s: cpuS,
     kinesalite: stockKinesalite ? 'stock' : 'sped-up',
+    offered_records_per_s: o.rate > 0 ? o.rate : null,
     api: apiChild ? 'process' : 'in-process',
   };
 }
@@ -382,15 +403,18 @@ async function main(): Promise<void> {
   if (unknown !== undefined) throw new Error(`--variants: ${JSON.stringify(unknown)} is not one of ${VARIANTS.join(', ')} (received ${JSON.stringify(variantsRaw)})`);
   const stockKinesalite = argv.includes('--stock-kinesalite');
   const apiInProcess = argv.includes('--api-in-process');
+  const rateRaw = flag('--rate') ?? String(STREAM_WRITE_RECORDS_PER_S);
+  const rate = Number(rateRaw);
+  if (!Number.isInteger(rate) || rate < 0) throw new Error(`--rate: expected records per second, a whole number (0: as fast as the API takes them) (received ${JSON.stringify(rateRaw)})`);
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  console.log(`machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, load average ${loadavg().map((l) => l.toFixed(2)).join(' / ')} (1/5/15 min); kinesalite ${stockKinesalite ? 'stock' : 'sped up (BigInt sequence numbers)'}; API ${apiInProcess ? 'in this process' : 'in its own process'}`);
+  console.log(`machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, load average ${loadavg().map((l) => l.toFixed(2)).join(' / ')} (1/5/15 min); kinesalite ${stockKinesalite ? 'stock' : 'sped up (BigInt sequence numbers)'}; API ${apiInProcess ? 'in this process' : 'in its own process'}; producer ${rate > 0 ? `offers ${rate} records/s${rate === STREAM_WRITE_RECORDS_PER_S ? ` (the stream's write capacity: ${SHARDS} shards x ${SHARD_WRITE_LIMITS.recordsPerSecond})` : ''}` : 'as fast as the API takes records (--rate 0)'}`);
   const rows: Row[] = [];
   for (const n of sizes) {
     for (const variant of variants) {
       const count = variant === 'naive' ? Math.min(n, naiveMax) : n;
       if (count < n) console.log(`naive at ${n}: capped at --naive-max ${naiveMax} records (one PutItem at a time); its row says records ${count}, requested_records ${n}`);
-      const row = await run(count, n, variant, { stockKinesalite, apiInProcess });
+      const row = await run(count, n, variant, { stockKinesalite, apiInProcess, rate });
       rows.push(row);
       console.log(JSON.stringify(row));
     }

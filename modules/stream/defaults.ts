@@ -35,5 +35,8 @@ export const STREAM_GRANTS = {
   keyWrite: ['kms:GenerateDataKey'],
 } as const;
 
+/** What Kinesis accepts per shard and second (PutRecord/PutRecords); beyond it, ProvisionedThroughputExceededException. */
+export const SHARD_WRITE_LIMITS = { recordsPerSecond: 1000, bytesPerSecond: 1024 * 1024 } as const;
+
 /** Kinesis' retention limits, hours. */
 export const RETENTION_LIMITS = { min: 24, max: 8760 } as const;
