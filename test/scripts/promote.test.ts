@@ -19,6 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { evaluateTemplate, UnsupportedExpression, type Value } from '../../scripts/lib/promote/expr';
 import {
+  ctyTypeOf,
   foldPlanIntoState,
   placeholder,
   simulateState,
@@ -107,6 +108,13 @@ function fixturePlan(): { plan: FullPlanJson; config: TerraformJsonConfig; schem
       aws_acm_certificate: { cert: { domain_name: 'cdn.example.com', provider: 'aws.us_east_1' } },
       aws_secretsmanager_secret_version: { token: { secret_string: '${uuid()}' } },
     },
+    output: {
+      ip: { value: '${aws_eip.ip.public_ip}' },
+      names: { value: { app: '${aws_route53_record.app.name}', cdn: 'cert for ${aws_acm_certificate.cert.domain_name}' } },
+      ports: { value: [80, 443] },
+      token: { value: '${aws_secretsmanager_secret_version.token.secret_string}', sensitive: true },
+      run_id: { value: '${uuid()}' },
+    },
   };
   const plan: FullPlanJson = {
     format_version: '1.2',
@@ -184,6 +192,18 @@ describe('simulated state', () => {
     expect(cert.options).toEqual([]);
     const ids = state.resources.map((r) => (r.instances[0].attributes as Record<string, unknown>).id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('holds the root outputs evaluated from the simulated resources, with their types and sensitivity; leaves out what it cannot evaluate', () => {
+    const ip = attributes('aws_eip').public_ip;
+    expect(state.outputs).toEqual({
+      ip: { value: ip, type: 'string' },
+      names: { value: { app: 'app.example.com', cdn: 'cert for cdn.example.com' }, type: ['object', { app: 'string', cdn: 'string' }] },
+      ports: { value: [80, 443], type: ['tuple', ['number', 'number']] },
+      token: { value: attributes('aws_secretsmanager_secret_version').secret_string, type: 'string', sensitive: true },
+    });
+    expect(ctyTypeOf({ on: true, tags: ['a', null] })).toBeUndefined();
+    expect(ctyTypeOf({ on: true, n: 1 })).toEqual(['object', { n: 'number', on: 'bool' }]);
   });
 
   it('marks schema-sensitive attributes, and reports what it could not evaluate', () => {
@@ -357,6 +377,11 @@ describe('replacement detection with Terraform (fixture stack)', () => {
       aws_route53_record: { app: { zone_id: 'Z0FIXTURE0000001', name: 'app.example.com', type: 'A', ttl, records: ['198.51.100.10'] } },
       ...extra,
     },
+    output: {
+      queue_url: { value: '${aws_sqs_queue.jobs.url}' },
+      endpoints: { value: { queue: '${aws_sqs_queue.jobs.arn}', record: 'https://${aws_route53_record.app.fqdn}/' } },
+      queue_name: { value: '${aws_sqs_queue.jobs.name}', sensitive: true },
+    },
   });
   let promotion: StackPromotion;
 
@@ -372,8 +397,8 @@ describe('replacement detection with Terraform (fixture stack)', () => {
     promotion = await simulatePromotion(current, target, { cliConfig });
   }, TERRAFORM_TIMEOUT);
 
-  it('settles the simulated state in one round (the current stage plans with no changes against it)', () => {
-    expect(promotion).toMatchObject({ method: 'simulated', rounds: 1, uncertain: [], unresolved: [], simulatedResources: 3 });
+  it('settles the simulated state in one round (the current stage plans with no change at all against it, outputs included)', () => {
+    expect(promotion).toMatchObject({ method: 'simulated', rounds: 1, checkExact: true, uncertain: [], unresolved: [], simulatedResources: 3 });
   });
 
   it('reports what Terraform says: the renamed queue must be replaced, its policy follows, the record changes, the topic is new', () => {

@@ -7,7 +7,8 @@
  *
  * 1. plan the current stage from an empty state (offline override, no refresh);
  * 2. turn that plan into a state (./state.ts: known values copied,
- *    unknown ones evaluated from the configuration or filled by schema type);
+ *    unknown ones evaluated from the configuration or filled by schema type,
+ *    root outputs evaluated from their expressions);
  * 3. plan the current stage again against that state — it must show no
  *    changes — and, at the same time, the target stage against it;
  * 4. if the check in 3 still shows changes, take Terraform's values back into
@@ -142,6 +143,7 @@ export async function simulatePromotion(currentDir: string, targetDir: string, o
   let uncertain: string[] = [];
   let targetPlan: PlanJson | undefined;
   let rounds = 0;
+  let checkExact = false;
   while (rounds < MAX_ROUNDS) {
     rounds += 1;
     for (const dir of [currentDir, targetDir]) fs.writeFileSync(localStateFile(dir), `${JSON.stringify(state, null, 1)}\n`);
@@ -150,6 +152,7 @@ export async function simulatePromotion(currentDir: string, targetDir: string, o
     targetPlan = target;
     if (!check) {
       uncertain = [];
+      checkExact = true;
       break;
     }
     const folded = foldPlanIntoState(state, check);
@@ -163,6 +166,7 @@ export async function simulatePromotion(currentDir: string, targetDir: string, o
     changes: classifyChanges(targetPlan!, uncertain),
     simulatedResources: state.resources.reduce((n, r) => n + r.instances.length, 0),
     rounds,
+    checkExact,
     uncertain,
     unresolved: simulated.unresolved,
     seconds: (Date.now() - started) / 1000,

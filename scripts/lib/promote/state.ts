@@ -17,6 +17,10 @@
  *    IP addresses), 0, false, one-element lists and sets (so `tolist(x).0`
  *    resolves), empty maps, empty nested blocks.
  *
+ * The root outputs are evaluated the same way from their expressions, so the
+ * state holds what an apply would have left (an output the evaluator cannot
+ * compute is left out, and Terraform plans it).
+ *
  * What the evaluator cannot compute falls back to a placeholder; planning the
  * current configuration against the state then shows the difference, and
  * {@link foldPlanIntoState} takes Terraform's own values back into the state
@@ -85,13 +89,45 @@ export interface StateResource {
   instances: StateInstance[];
 }
 
+/** A root output in a version 4 state. */
+export interface StateOutput {
+  value: Value;
+  /** The value's type in cty's JSON form (`"string"`, `["object", {...}]`, `["tuple", [...]]`). */
+  type: unknown;
+  sensitive?: true;
+}
+
+/**
+ * The type Terraform gives a value of a JSON configuration: strings, numbers and bools as such, objects as object
+ * types, arrays as tuples. `undefined` when the value holds a null (its type cannot be told from the value).
+ */
+export function ctyTypeOf(value: Value): unknown {
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'boolean') return 'bool';
+  if (Array.isArray(value)) {
+    const items = value.map(ctyTypeOf);
+    return items.some((t) => t === undefined) ? undefined : ['tuple', items];
+  }
+  if (isObject(value)) {
+    const attributes: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const t = ctyTypeOf(value[key]);
+      if (t === undefined) return undefined;
+      attributes[key] = t;
+    }
+    return ['object', attributes];
+  }
+  return undefined;
+}
+
 /** Terraform state, format version 4. */
 export interface TerraformState {
   version: 4;
   terraform_version: string;
   serial: number;
   lineage: string;
-  outputs: Record<string, unknown>;
+  outputs: Record<string, StateOutput>;
   resources: StateResource[];
   check_results: null;
 }
@@ -261,6 +297,30 @@ class Simulator {
   }
 
   private resolver = (type: string, name: string): Value => this.attributes(`${type}.${name}`);
+
+  /**
+   * The root outputs a state of this configuration holds (state format 4: value, type, sensitive), each evaluated
+   * from its configured expression against the simulated resources. Without them the check plan always "changes"
+   * (every output to create) and costs a `terraform show`. An output the evaluator cannot compute, or whose value
+   * holds a null, is left out: Terraform then plans it and the check plan shows it, as before.
+   */
+  outputs(): Record<string, StateOutput> {
+    const out: Record<string, StateOutput> = {};
+    const configured = (this.config.output ?? {}) as Record<string, { value?: unknown; sensitive?: boolean }>;
+    for (const name of Object.keys(configured).sort()) {
+      let value: Value;
+      try {
+        value = evaluateRaw(configured[name].value, this.resolver);
+      } catch (error) {
+        if (!(error instanceof UnsupportedExpression)) throw error;
+        continue;
+      }
+      const type = ctyTypeOf(value);
+      if (type === undefined) continue;
+      out[name] = { value, type, ...(configured[name].sensitive ? { sensitive: true } : {}) };
+    }
+    return out;
+  }
 
   /** Evaluates a configured expression; on failure records it and returns undefined. */
   private evaluate(raw: unknown, path: string[], ctx: FillContext): Value | undefined {
@@ -466,7 +526,7 @@ export function simulateState(plan: FullPlanJson, config: TerraformJsonConfig, s
       terraform_version: plan.terraform_version ?? '0.0.0',
       serial: 1,
       lineage: `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`,
-      outputs: {},
+      outputs: simulator.outputs(),
       resources: [...byResource.values()],
       check_results: null,
     },

@@ -28,6 +28,12 @@ export interface StackPromotion {
   simulatedResources?: number;
   /** Check-and-fold rounds used. */
   rounds?: number;
+  /**
+   * The last check plan (the current stage against the simulated state) planned no change at all, outputs included:
+   * the simulated state is exactly what Terraform would keep. False when it still planned something the fold did not
+   * take up (an output the simulation could not evaluate, say), which does not make the answer uncertain.
+   */
+  checkExact?: boolean;
   /** Addresses whose simulated state still differed from the current stage after the last round. */
   uncertain: string[];
   /** Configured values the evaluator could not compute (Terraform then corrected them in the fold). */
