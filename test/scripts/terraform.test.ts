@@ -57,20 +57,20 @@ const allStacks: TierStack[] = [
 // A stage stack byte-identical to an environment stack (dev runs its own stage) is planned once.
 const seen = new Map<string, string>();
 const duplicates: Array<[string, string]> = [];
+/** Resources each planned stack declares, counted from the same read as the comparison. */
+const declared = new Map<string, number>();
 const stacks = allStacks.filter(({ name, dir }) => {
   const content = fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8');
   const first = seen.get(content);
-  if (first) duplicates.push([name, first]);
-  else seen.set(content, name);
-  return !first;
+  if (first) {
+    duplicates.push([name, first]);
+    return false;
+  }
+  seen.set(content, name);
+  const config = JSON.parse(content) as { resource: Record<string, object> };
+  declared.set(dir, Object.values(config.resource).reduce((n, byName) => n + Object.keys(byName).length, 0));
+  return true;
 });
-/** Resources each planned stack declares, read once. */
-const declared = new Map(
-  stacks.map((s) => {
-    const config = JSON.parse(fs.readFileSync(path.join(s.dir, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, object> };
-    return [s.dir, Object.values(config.resource).reduce((n, byName) => n + Object.keys(byName).length, 0)];
-  }),
-);
 const declaredCount = (dir: string): number => declared.get(dir)!;
 const environmentStacks = stacks.filter((s) => s.group !== 'stages');
 // The smallest environment stack is also planned on its own, the way `npm run plan` plans a stack.
@@ -86,8 +86,7 @@ const initDirs = new Map<string, Promise<string>>();
  * The folder initialized for a provider requirement (`terraform.required_providers`): the first root with a
  * requirement inits a folder holding only that requirement and the offline backend; the others reuse it.
  */
-function sharedInit(root: string): Promise<string> {
-  const config = JSON.parse(fs.readFileSync(path.join(root, 'cdk.tf.json'), 'utf8')) as TerraformConfig;
+function sharedInit(config: TerraformConfig): Promise<string> {
   const requirement = config.terraform?.required_providers ?? {};
   const key = JSON.stringify(requirement);
   let ready = initDirs.get(key);
@@ -113,14 +112,14 @@ const PLAN_ARGS = ['plan', '-input=false', '-no-color', '-refresh=false', '-lock
  * download, no provider hashing).
  */
 async function planRoot(root: string, out?: string) {
-  const initDir = await sharedInit(root);
+  const config = JSON.parse(fs.readFileSync(path.join(root, 'cdk.tf.json'), 'utf8')) as TerraformConfig;
+  const initDir = await sharedInit(config);
   fs.copyFileSync(path.join(initDir, '.terraform.lock.hcl'), path.join(root, '.terraform.lock.hcl'));
   const dataDir = path.join(root, '.terraform');
   fs.mkdirSync(dataDir, { recursive: true });
   fs.rmSync(path.join(dataDir, 'providers'), { recursive: true, force: true }); // a link left by an earlier run of the same copy
   fs.symlinkSync(path.join(initDir, '.terraform', 'providers'), path.join(dataDir, 'providers'));
   fs.copyFileSync(path.join(initDir, '.terraform', 'terraform.tfstate'), path.join(dataDir, 'terraform.tfstate'));
-  const config = JSON.parse(fs.readFileSync(path.join(root, 'cdk.tf.json'), 'utf8')) as TerraformConfig;
   if (config.module) await terraform(['get', '-no-color'], { cwd: root, cliConfig });
   const run = await terraform([...PLAN_ARGS, ...(out ? [`-out=${out}`] : [])], { cwd: root, cliConfig, allowFailure: true });
   return { events: parseEvents(run.stdout), exitCode: run.exitCode };
