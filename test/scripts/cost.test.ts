@@ -127,6 +127,8 @@ describe('real stacks', () => {
     const bad = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'scripts/cost.ts', 'nowhere'], { cwd: ROOT, encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('unknown target "nowhere"');
+    // Checked against the environment files before any synth: the stacks they declare are listed.
+    expect(bad.stderr).toMatch(/or a stack \(classifyhub-dev, classifyhub-prod, .*webhooks-staging\)/);
   });
 });
 

@@ -1,7 +1,7 @@
 /** What `npm run cost` estimates: environments, stacks or ClassifyHub stages, synthesized in-process. */
 import * as path from 'node:path';
 import { buildApp } from '../../../main';
-import { environmentNames, loadEnvironment } from '../../../environments/lib/load';
+import { environmentNames, loadAllEnvironments, loadEnvironment } from '../../../environments/lib/load';
 import { IMPLEMENTED_STAGES, type StageSlug } from '../../../systems/classifyhub/stages';
 import { addClassifyHubStacks, atStage } from '../../../systems/classifyhub/app';
 import { synthInto } from '../synth';
@@ -28,10 +28,19 @@ function quietly<T>(fn: () => T): T {
   }
 }
 
-/** Synthesizes what the targets need into `work` and names the stacks to estimate. */
+/**
+ * Synthesizes what the targets need into `work` and names the stacks to estimate. Every target is checked
+ * against the environment files before anything is synthesized: an unknown one fails at once, not after a synth.
+ */
 export function synthForCost(work: string, targets: readonly string[]): CostTarget[] {
   const environments = environmentNames();
   const stages = IMPLEMENTED_STAGES.map((s) => s.slug as string);
+  // Each system an environment runs is one stack, `<system>-<environment>` (main.ts).
+  const declared = loadAllEnvironments().flatMap((env) => env.systems.map((system) => `${system}-${env.name}`)).sort();
+  const unknown = targets.find((t) => !stages.includes(t) && !environments.includes(t) && !declared.includes(t));
+  if (unknown !== undefined) {
+    throw new Error(`cost: unknown target "${unknown}"; expected an environment (${environments.join(', ')}), a stage (${stages[0]} … ${stages[stages.length - 1]}) or a stack (${declared.join(', ')})`);
+  }
   const out: CostTarget[] = [];
   let all: string[] | undefined;
   const envOutdir = path.join(work, 'environments');
@@ -45,9 +54,7 @@ export function synthForCost(work: string, targets: readonly string[]): CostTarg
     }
     all ??= quietly(() => synthInto(envOutdir, buildApp));
     const stacks = environments.includes(target) ? all.filter((s) => environmentOf(s, environments) === target) : all.filter((s) => s === target);
-    if (stacks.length === 0) {
-      throw new Error(`cost: unknown target "${target}"; expected an environment (${environments.join(', ')}), a stage (${stages[0]} … ${stages[stages.length - 1]}) or a stack (${all.join(', ')})`);
-    }
+    if (stacks.length === 0) throw new Error(`cost: target "${target}" synthesized no stack (synthesized: ${all.join(', ')})`);
     out.push({ outdir: envOutdir, stacks });
   }
   return out;
