@@ -14,7 +14,8 @@
  * every output of every stack with the stack's own `sensitive` flag, so the root-only check (an output that
  * refers to a sensitive value must say so) still applies. The backend is the one thing not exercised, as in
  * every offline plan. The tier also plans one stack on its own, as `npm run plan` does, and requires the same
- * changes as inside its group.
+ * changes as inside its group. A member may bring its own configuration instead of its folder's: the stage
+ * stacks do, with stand-ins for the WAF web ACLs an environment stack plans as they are (test/support/stand-ins.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -27,6 +28,8 @@ export interface GroupMember {
   readonly module: string;
   /** The stack folder (`<outdir>/stacks/<stack>`), only read. */
   readonly dir: string;
+  /** The configuration to plan instead of the folder's cdk.tf.json (stand-ins, test/support/stand-ins.ts). */
+  readonly config?: TerraformConfig;
 }
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_-]*$/;
@@ -45,7 +48,7 @@ export function writeGroupRoot(groupDir: string, members: readonly GroupMember[]
   for (const member of members) {
     if (!IDENTIFIER.test(member.module)) throw new Error(`plan group: module name "${member.module}" is not a Terraform identifier`);
     if (modules[member.module]) throw new Error(`plan group: module name "${member.module}" is used twice`);
-    const config = JSON.parse(fs.readFileSync(path.join(member.dir, 'cdk.tf.json'), 'utf8')) as TerraformConfig;
+    const config = member.config ?? (JSON.parse(fs.readFileSync(path.join(member.dir, 'cdk.tf.json'), 'utf8')) as TerraformConfig);
     for (const [name, requirement] of Object.entries(config.terraform?.required_providers ?? {})) {
       if (required[name] && JSON.stringify(required[name]) !== JSON.stringify(requirement)) {
         throw new Error(`plan group: ${member.module} requires ${name} ${JSON.stringify(requirement)}, ${owner[name]} ${JSON.stringify(required[name])}`);
@@ -56,6 +59,7 @@ export function writeGroupRoot(groupDir: string, members: readonly GroupMember[]
     const dest = path.join(groupDir, member.module);
     fs.mkdirSync(dest, { recursive: true });
     for (const entry of fs.readdirSync(member.dir)) if (!notCopied(entry)) fs.cpSync(path.join(member.dir, entry), path.join(dest, entry), { recursive: true });
+    if (member.config) fs.writeFileSync(path.join(dest, 'cdk.tf.json'), JSON.stringify(member.config, null, 2));
     writeOfflineOverride(dest, member.module);
     modules[member.module] = { source: `./${member.module}` };
     const own = (config.output ?? {}) as Record<string, { sensitive?: boolean }>;
