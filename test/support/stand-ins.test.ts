@@ -49,12 +49,18 @@ describe('stand-ins for WAF web ACLs an environment stack plans', () => {
     expect(standIn(stack(acl('shared', { description: 'x' })), plannedAsIs([environment])).standIns).toEqual([]);
   });
 
-  it('plan it as it is under another provider block (region, default tags) or another alias', () => {
+  it('plan it as it is under other provider settings (region, default tags), whichever alias names them', () => {
     const otherTags = stack(acl(), { provider: { aws: [{ region: 'us-east-1', default_tags: [{ tags: { Environment: 'prod' } }] }] } });
     expect(standIn(otherTags, plannedAsIs([environment])).standIns).toEqual([]);
+    // The us_east_1 alias has no default tags: other settings than the environment's default block.
     expect(standIn(stack(acl('shared', { provider: 'aws.us_east_1' })), plannedAsIs([environment])).standIns).toEqual([]);
     const bothAliased = { name: 'env', config: stack(acl('shared', { provider: 'aws.us_east_1' })) };
     expect(standIn(stack(acl('shared', { provider: 'aws.us_east_1' })), plannedAsIs([bothAliased])).standIns).toHaveLength(1);
+    // The same settings under another alias name plan the same.
+    const sameSettings = stack(acl('shared', { provider: 'aws.primary' }), { provider: { aws: [{ ...provider.aws[0], alias: 'primary' }] } });
+    expect(standIn(sameSettings, plannedAsIs([environment])).standIns).toHaveLength(1);
+    // An alias the stack does not declare is left to Terraform to report.
+    expect(standIn(stack(acl('shared', { provider: 'aws.nowhere' })), plannedAsIs([environment])).standIns).toEqual([]);
   });
 
   it('plan it as it is when its block interpolates anything or has meta-arguments', () => {

@@ -10,9 +10,9 @@
  * - its type is in {@link STAND_IN_TYPES};
  * - its block holds no interpolation (`${`) and no meta-argument but `provider`, so what Terraform plans for it
  *   depends on nothing but the block and its provider block;
- * - an environment stack declares the same block (CDKTF's `//` metadata aside) under a byte-identical provider
- *   block (region, default tags, allowed accounts ...): that stack is always planned as it is, so this exact
- *   configuration is validated and planned in the same run;
+ * - an environment stack declares the same block (CDKTF's `//` metadata aside) under byte-identical provider
+ *   settings (region, default tags, allowed accounts ...; the alias's name aside): that stack is always planned as
+ *   it is, so this exact configuration is validated and planned in the same run;
  * - the rest of its stack refers to it only as `<type>.<name>.arn` or `.id`, or in `depends_on`. Both attributes
  *   are computed when the resource is created, so in an offline plan (empty state) they are unknown strings.
  *
