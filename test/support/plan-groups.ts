@@ -58,7 +58,10 @@ export function writeGroupRoot(groupDir: string, members: readonly GroupMember[]
     }
     const dest = path.join(groupDir, member.module);
     fs.mkdirSync(dest, { recursive: true });
-    for (const entry of fs.readdirSync(member.dir)) if (!notCopied(entry)) fs.cpSync(path.join(member.dir, entry), path.join(dest, entry), { recursive: true });
+    for (const entry of fs.readdirSync(member.dir)) {
+      if (notCopied(entry) || (member.config && entry === 'cdk.tf.json')) continue;
+      fs.cpSync(path.join(member.dir, entry), path.join(dest, entry), { recursive: true });
+    }
     if (member.config) fs.writeFileSync(path.join(dest, 'cdk.tf.json'), JSON.stringify(member.config, null, 2));
     writeOfflineOverride(dest, member.module);
     modules[member.module] = { source: `./${member.module}` };

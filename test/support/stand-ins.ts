@@ -78,9 +78,7 @@ function referencedAttributes(text: string, type: string, name: string): string[
  * `terraform_data`, and the list of what was stood in for. `config` itself is not changed.
  */
 export function standIn(config: TerraformConfig, planned: ReadonlyMap<string, string>): { config: TerraformConfig; standIns: StandIn[] } {
-  let text = JSON.stringify(config);
-  const standIns: StandIn[] = [];
-  const replaced: Array<{ type: string; name: string }> = [];
+  const replaced: Array<{ type: string; name: string; plannedIn: string }> = [];
   for (const { type, name, key } of candidates(config)) {
     const plannedIn = planned.get(key);
     if (!plannedIn || config.resource?.terraform_data?.[name]) continue;
@@ -90,23 +88,23 @@ export function standIn(config: TerraformConfig, planned: ReadonlyMap<string, st
     const bare = attributes.filter((a) => a === '').length;
     const dependsOn = rest.split(`"${type}.${name}"`).length - 1;
     if (attributes.some((a) => !['arn', 'id', ''].includes(a)) || bare !== dependsOn) continue;
-    replaced.push({ type, name });
-    standIns.push({ address: `${type}.${name}`, plannedIn });
+    replaced.push({ type, name, plannedIn });
   }
+  if (replaced.length === 0) return { config, standIns: [] };
+  let text = JSON.stringify(config);
   for (const { type, name } of replaced) {
     text = text.replace(new RegExp(`(?<![A-Za-z0-9_.-])${type}\\.${name}\\.(arn|id)(?![A-Za-z0-9_-])`, 'g'), `terraform_data.${name}.id`);
     text = text.split(`"${type}.${name}"`).join(`"terraform_data.${name}"`);
   }
   const out = JSON.parse(text) as TerraformConfig;
-  for (const { type, name } of replaced) {
+  for (const { type, name, plannedIn } of replaced) {
     const metadata = (config.resource![type][name] as { '//'?: unknown })['//'];
     delete out.resource![type][name];
     if (Object.keys(out.resource![type]).length === 0) delete out.resource![type];
-    const address = `${type}.${name}`;
     out.resource!.terraform_data = {
       ...out.resource!.terraform_data,
-      [name]: { ...(metadata ? { '//': metadata } : {}), input: `stand-in for ${address}, planned in ${standIns.find((s) => s.address === address)!.plannedIn}` },
+      [name]: { ...(metadata ? { '//': metadata } : {}), input: `stand-in for ${type}.${name}, planned in ${plannedIn}` },
     };
   }
-  return { config: out, standIns };
+  return { config: out, standIns: replaced.map(({ type, name, plannedIn }) => ({ address: `${type}.${name}`, plannedIn })) };
 }
