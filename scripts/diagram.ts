@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { App } from 'cdktf';
 import { environmentNames, loadEnvironment } from '../environments/lib/load';
-import type { Environment } from '../environments/lib/schema';
+import { stackName, type Environment } from '../environments/lib/schema';
 import { SYSTEM_APPS } from '../systems';
 import { addClassifyHubStacks, atStage } from '../systems/classifyhub/app';
 import { IMPLEMENTED_STAGES, STAGES, type StageDefinition, type StageSlug } from '../systems/classifyhub/stages';
@@ -47,14 +47,14 @@ export function resolveTarget(arg: string): Target {
   const environments = environmentNames();
   if (environments.includes(arg)) {
     const environment = loadEnvironment(arg);
-    return { title: `Environment ${arg} (${environment.systems.map((s) => `${s}-${arg}`).join(', ')})`, environment };
+    return { title: `Environment ${arg} (${environment.systems.map((s) => stackName(s, arg)).join(', ')})`, environment };
   }
   const envName = environmentOfStack(arg, environments);
   if (envName) {
     const environment = loadEnvironment(envName);
-    const system = environment.systems.find((s) => `${s}-${envName}` === arg);
+    const system = environment.systems.find((s) => stackName(s, envName) === arg);
     if (system) return { title: `Stack ${arg}`, environment, stack: arg };
-    throw new UsageError(`environment ${envName} runs no stack "${arg}"; its stacks: ${environment.systems.map((s) => `${s}-${envName}`).join(', ')}`);
+    throw new UsageError(`environment ${envName} runs no stack "${arg}"; its stacks: ${environment.systems.map((s) => stackName(s, envName)).join(', ')}`);
   }
   throw new UsageError(`"${arg}" is neither a stack (<system>-<env>), an environment (${environments.join(', ')}) nor a stage (${STAGES.map((s) => s.slug).join(', ')})\n${USAGE}`);
 }
@@ -71,7 +71,7 @@ export function synthTarget(target: Target): Map<string, StackJson> {
     const env = target.environment;
     const build = (app: App) => {
       if (target.stage) addClassifyHubStacks(app, [env]);
-      else for (const system of env.systems) if (!target.stack || target.stack === `${system}-${env.name}`) SYSTEM_APPS[system](app, [env]);
+      else for (const system of env.systems) if (!target.stack || target.stack === stackName(system, env.name)) SYSTEM_APPS[system](app, [env]);
     };
     const stacks = synthInto(out, build);
     return new Map(stacks.map((name) => [name, JSON.parse(fs.readFileSync(path.join(out, 'stacks', name, 'cdk.tf.json'), 'utf8')) as StackJson]));

@@ -390,6 +390,11 @@ export type Environment = z.output<typeof environmentSchema> & {
   readonly profile: TierProfile;
 };
 
+/** The name of a system's stack in an environment: `<system>-<environment>` (each system adds one stack per environment). */
+export function stackName(system: SystemName, environment: string): string {
+  return `${system}-${environment}`;
+}
+
 /** The section of a system the environment runs; throws naming the stack, the file and `systems` when it does not run it. */
 export function runningSection<K extends 'onboarding' | 'webhooks' | 'ingestion' | 'recall'>(env: Environment, system: K, stack: string): NonNullable<Environment[K]> {
   const section = env[system];

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { buildApp } from '../../../main';
 import { environmentNames, loadAllEnvironments, loadEnvironment } from '../../../environments/lib/load';
+import { stackName } from '../../../environments/lib/schema';
 import { IMPLEMENTED_STAGES, type StageSlug } from '../../../systems/classifyhub/stages';
 import { addClassifyHubStacks, atStage } from '../../../systems/classifyhub/app';
 import { synthInto } from '../synth';
@@ -35,8 +36,7 @@ function quietly<T>(fn: () => T): T {
 export function synthForCost(work: string, targets: readonly string[]): CostTarget[] {
   const environments = environmentNames();
   const stages = IMPLEMENTED_STAGES.map((s) => s.slug as string);
-  // Each system an environment runs is one stack, `<system>-<environment>` (main.ts).
-  const declared = loadAllEnvironments().flatMap((env) => env.systems.map((system) => `${system}-${env.name}`)).sort();
+  const declared = loadAllEnvironments().flatMap((env) => env.systems.map((system) => stackName(system, env.name))).sort();
   const unknown = targets.find((t) => !stages.includes(t) && !environments.includes(t) && !declared.includes(t));
   if (unknown !== undefined) {
     throw new Error(`cost: unknown target "${unknown}"; expected an environment (${environments.join(', ')}), a stage (${stages[0]} … ${stages[stages.length - 1]}) or a stack (${declared.join(', ')})`);
