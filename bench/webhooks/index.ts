@@ -1,25 +1,28 @@
 /**
- * `npm run bench:webhooks [-- --events 1000,100000 --concurrency 64 --naive-max 10000 --warmup 10000 --dynamodb-writes 2000]`
+ * `npm run bench:webhooks [-- --events 1000,100000 --concurrency 60 --naive-max 10000 --warmup 10000 --dynamodb-writes 2000]`
  *
- * The delivery path of the Delivery Service, measured on this machine: processDelivery exactly as the Lambda runs it
- * (event and endpoint read through the store interface, circuit breaker and rate-limit bookkeeping, SSRF check of
- * every resolved address, Standard Webhooks signature, HTTP POST with the production sender, attempt recorded through
- * the store interface, breaker state written back) against a local keep-alive receiver in its own process, with the
- * in-memory store (the same WebhookStore interface the Lambda uses on DynamoDB). The endpoint URL has a host name
+ * The delivery path of the Delivery Service, measured on this machine as the Lambda runs it: its batch handler
+ * (`handleBatch`: SQS records parsed, the batch's deliveries run concurrently) over processDelivery (event and
+ * endpoint read through the store interface, circuit breaker and rate-limit bookkeeping, SSRF check of every resolved
+ * address, Standard Webhooks signature, HTTP POST with the production sender, attempt recorded through the store
+ * interface, breaker state written back) against a local keep-alive receiver in its own process, with the in-memory
+ * store (the same WebhookStore interface the Lambda uses on DynamoDB). The endpoint URL has a host name
  * (`localhost`), so every attempt goes through the delivery resolver (answers cached 30 s per host) and the check.
  *
- *  - pipeline: `--concurrency` deliveries in flight (one Lambda batch runs 10 at once; several batches run side by
- *    side) over the sender's keep-alive pool (undici, one request per connection at a time).
- *  - naive: the baseline, in the same run: the same path and sender function with `keepAlive: false` (a new
- *    connection per request, `Connection: close`), one delivery at a time.
+ *  - pipeline: batches of the stack's event source batch size (10), `--concurrency` / 10 of them in flight, as
+ *    invocations of the Delivery Service run side by side; each takes the next batch when its own has ended. Over the
+ *    sender's keep-alive pool (undici, one request per connection at a time).
+ *  - naive: the baseline, in the same run: the same handler with one record per batch, one at a time, and the same
+ *    sender function with `keepAlive: false` (a new connection per request, `Connection: close`).
  *  - dynamodb-record-attempt: the attempt write alone, through DynamoStore against dynalite (in its own process),
  *    16 in flight, reported beside it (not part of the pipeline figure).
  *
  * First up to 500 naive and then `--warmup` pipeline deliveries run unmeasured, so the JIT has compiled the path, as
  * in a warm Lambda instance; one sender per variant serves the whole run, as one serves a Lambda instance.
  *
- * Latency: per delivery, end to end; "added" = end to end minus the HTTP exchange (the receiver's own time and the
- * loopback round trip), i.e. what the pipeline adds. CPU: user + system time per delivery of this process and of the
+ * Latency: per delivery, end to end from the start of its batch to its own end (a delivery does not wait for the rest
+ * of its batch); "added" = end to end minus the HTTP exchange (the receiver's own time and the loopback round trip),
+ * i.e. what the pipeline adds, its share of the batch's signing and bookkeeping included. CPU: user + system time per delivery of this process and of the
  * receiver's (Linux /proc), a figure less sensitive than rates to other load on the machine. Prints a table, writes
  * bench/results/webhooks.json and states the machine's load (os.loadavg()) before and after.
  */
@@ -29,7 +32,9 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../../lambdas/lib/aws';
-import { processDelivery, type DeliveryDeps } from '../../lambdas/webhooks/delivery/core';
+import type { SQSRecord } from 'aws-lambda';
+import { handleBatch } from '../../lambdas/webhooks/delivery/batch';
+import { type DeliveryDeps } from '../../lambdas/webhooks/delivery/core';
 import { DEFAULT_BREAKER_POLICY } from '../../lambdas/webhooks/shared/breaker';
 import { DynamoStore } from '../../lambdas/webhooks/shared/dynamo-store';
 import { httpSender, type Sender } from '../../lambdas/webhooks/shared/http-send';
@@ -37,6 +42,11 @@ import { keyringBox, newKeyring } from '../../lambdas/webhooks/shared/keyring';
 import { DEFAULT_RETRY_POLICY } from '../../lambdas/webhooks/shared/retry';
 import { generateEndpointSecret } from '../../lambdas/webhooks/shared/signing';
 import { MemoryStore, type EventRecord } from '../../lambdas/webhooks/shared/store';
+import { WEBHOOKS_SETTINGS } from '../../systems/webhooks/settings';
+
+/** Records per Lambda invocation: the stack's event source mapping setting. */
+const DELIVERY_BATCH_SIZE = WEBHOOKS_SETTINGS.deliverySource.batchSize;
+const eventId = (i: number) => `evt_${String(i).padStart(26, '0')}`;
 
 interface Row {
   events: number;
@@ -59,7 +69,7 @@ function args() {
     return i >= 0 && a[i + 1] ? a[i + 1] : fallback;
   };
   const sizes = get('--events', '1000,100000').split(',').map(Number);
-  const concurrency = Number(get('--concurrency', '64'));
+  const concurrency = Number(get('--concurrency', '60'));
   // The naive baseline is one delivery at a time over a new connection: its rate does not depend on the size, so
   // larger sizes are capped (as bench:onboarding caps its per-row baseline); the row says how many it ran.
   const naiveMax = Number(get('--naive-max', '10000'));
@@ -128,7 +138,7 @@ async function deliveryRun(events: number, receiver: { port: number; pid: number
   await store.putEndpoint({ id: 'ep_bench', url: `http://localhost:${port}/hook`, eventTypes: ['bench.event'], status: 'active', secrets: [{ sealed: box.seal(generateEndpointSecret()), createdAt: new Date().toISOString() }], createdAt: new Date().toISOString(), createdBy: 'bench' });
   const body = JSON.stringify({ type: 'bench.event', timestamp: new Date().toISOString(), data: { orderId: 'o-123456', amount: 4200, currency: 'EUR', items: [{ sku: 'sku-1', qty: 2 }, { sku: 'sku-2', qty: 1 }] } });
   for (let i = 0; i < events; i++) {
-    const e: EventRecord = { id: `evt_${String(i).padStart(26, '0')}`, type: 'bench.event', body, createdAt: new Date().toISOString(), status: 'pending', deliveries: { ep_bench: 'pending' }, attempts: [], pendingCount: 1, failedCount: 0, expiresAt: 0, createdBy: 'bench' };
+    const e: EventRecord = { id: eventId(i), type: 'bench.event', body, createdAt: new Date().toISOString(), status: 'pending', deliveries: { ep_bench: 'pending' }, attempts: [], pendingCount: 1, failedCount: 0, expiresAt: 0, createdBy: 'bench' };
     await store.createEvent(e);
   }
   const inner: Sender = SENDERS[variant];
@@ -157,27 +167,41 @@ async function deliveryRun(events: number, receiver: { port: number; pid: number
     now: Date.now,
     random: Math.random,
   };
+  // The SQS records as the event source mapping hands them to the Lambda, built before the clock starts.
+  const batchSize = variant === 'pipeline' ? DELIVERY_BATCH_SIZE : 1;
+  const batches: SQSRecord[][] = [];
+  for (let i = 0; i < events; i += batchSize) {
+    batches.push(Array.from({ length: Math.min(batchSize, events - i) }, (_, k) => ({ messageId: String(i + k), body: JSON.stringify({ eventId: eventId(i + k), endpointId: 'ep_bench', attempt: 1 }) }) as SQSRecord));
+  }
   let next = 0;
   let failures = 0;
-  const worker = async () => {
+  // One "invocation": the Lambda's batch handler over the next batch, until none is left; `width` of them in flight.
+  const invocation = async () => {
     for (;;) {
-      const i = next++;
-      if (i >= events) return;
-      const eventId = `evt_${String(i).padStart(26, '0')}`;
+      const batch = batches[next++];
+      if (!batch) return;
       const started = performance.now();
-      const outcome = await processDelivery({ eventId, endpointId: 'ep_bench', attempt: 1 }, deps);
-      total[i] = performance.now() - started;
-      if (outcome !== 'succeeded') failures++;
-      httpMs[i] = exchangeMs.get(eventId) ?? 0;
-      exchangeMs.delete(eventId);
+      const result = await handleBatch({ Records: batch }, deps, {
+        // Called as each delivery of the batch ends: its end to end time counts from the batch's start.
+        outcome(messageId, outcome) {
+          const i = Number(messageId);
+          total[i] = performance.now() - started;
+          if (outcome !== 'succeeded') failures++;
+          const id = eventId(i);
+          httpMs[i] = exchangeMs.get(id) ?? 0;
+          exchangeMs.delete(id);
+        },
+        failed: () => undefined,
+      });
+      failures += result.batchItemFailures.length;
     }
   };
-  const width = variant === 'pipeline' ? concurrency : 1;
+  const width = variant === 'pipeline' ? Math.max(1, Math.floor(concurrency / batchSize)) : 1;
   const cpu0 = process.cpuUsage();
   const receiverCpu0 = processCpuMs(receiver.pid);
   const { result: seconds, peakMb } = await withPeakRss(async () => {
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: width }, worker));
+    await Promise.all(Array.from({ length: width }, invocation));
     return (performance.now() - t0) / 1000;
   });
   const cpu = process.cpuUsage(cpu0);
@@ -187,7 +211,7 @@ async function deliveryRun(events: number, receiver: { port: number; pid: number
   if (delivered !== events) throw new Error(`${variant} ${events}: ${delivered} events delivered`);
   const sortedTotal = [...total].sort((a, b) => a - b);
   const added = total.map((t, i) => t - httpMs[i]).sort((a, b) => a - b);
-  return { events, variant: variant === 'pipeline' ? `pipeline (keep-alive, ${concurrency} in flight)` : 'naive (new connection, 1 at a time)', deliveries_per_s: Math.round(events / seconds), p50_ms: round(pct(sortedTotal, 50)), p99_ms: round(pct(sortedTotal, 99)), added_p50_ms: round(pct(added, 50)), added_p99_ms: round(pct(added, 99)), peak_rss_mb: peakMb, cpu_us_per_delivery: Math.round((cpu.user + cpu.system) / events), receiver_cpu_us_per_delivery: receiverCpu0 === null || receiverCpu1 === null ? null : Math.round(((receiverCpu1 - receiverCpu0) * 1000) / events) };
+  return { events, variant: variant === 'pipeline' ? `pipeline (keep-alive, ${width} batches of ${batchSize} in flight)` : 'naive (new connection, 1 at a time)', deliveries_per_s: Math.round(events / seconds), p50_ms: round(pct(sortedTotal, 50)), p99_ms: round(pct(sortedTotal, 99)), added_p50_ms: round(pct(added, 50)), added_p99_ms: round(pct(added, 99)), peak_rss_mb: peakMb, cpu_us_per_delivery: Math.round((cpu.user + cpu.system) / events), receiver_cpu_us_per_delivery: receiverCpu0 === null || receiverCpu1 === null ? null : Math.round(((receiverCpu1 - receiverCpu0) * 1000) / events) };
 }
 
 async function dynamoRun(writes: number): Promise<Row> {
