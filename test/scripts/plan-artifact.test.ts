@@ -48,7 +48,9 @@ beforeAll(() => {
   synthInto(out, (app: App) => {
     const dev = loadEnvironment('dev');
     const stack = new ReadableStack(app, STACK, { environment: dev });
-    new AwsProvider(stack, 'aws', { region: dev.account.region, allowedAccountIds: [dev.account.id] });
+    // maxRetries 1: the dry apply (step 3) ends at its first refused API call instead of retrying each call nine
+    // times over about 25 s of idle wall time; retries are not what this test is about.
+    new AwsProvider(stack, 'aws', { region: dev.account.region, allowedAccountIds: [dev.account.id], maxRetries: 1 });
     for (const id of FUNCTIONS) new LambdaFunction(stack, id, { functionName: `artifact-dev-${id}`, entry: FIXTURE, logRetentionDays: 14, tracing: 'Active' });
   });
   stackDir = path.join(out, 'stacks', STACK);
