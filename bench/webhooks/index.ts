@@ -22,9 +22,10 @@
  *
  * Latency: per delivery, end to end from the start of its batch to its own end (a delivery does not wait for the rest
  * of its batch); "added" = end to end minus the HTTP exchange (the receiver's own time and the loopback round trip),
- * i.e. what the pipeline adds, its share of the batch's signing and bookkeeping included. CPU: user + system time per delivery of this process and of the
- * receiver's (Linux /proc), a figure less sensitive than rates to other load on the machine. Prints a table, writes
- * bench/results/webhooks.json and states the machine's load (os.loadavg()) before and after.
+ * i.e. what the pipeline adds, its share of the batch's signing and bookkeeping included. CPU: user + system time per
+ * delivery of this process and of the receiver's (Linux /proc), a figure less sensitive than rates to other load on
+ * the machine. Prints a table, writes bench/results/webhooks.json and states the machine's load (os.loadavg()) before
+ * and after.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
