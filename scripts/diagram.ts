@@ -14,11 +14,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { App } from 'cdktf';
 import { environmentNames, loadEnvironment } from '../environments/lib/load';
-import { stackName, type Environment } from '../environments/lib/schema';
+import { environmentOfStack, stackName, type Environment } from '../environments/lib/schema';
 import { SYSTEM_APPS } from '../systems';
 import { addClassifyHubStacks, atStage } from '../systems/classifyhub/app';
 import { IMPLEMENTED_STAGES, STAGES, type StageDefinition, type StageSlug } from '../systems/classifyhub/stages';
-import { environmentOfStack } from './lib/delivery';
 import { synthInto } from './lib/synth';
 import { buildDiagram, checkMermaid, renderMermaid, type StackJson } from './lib/diagram';
 

@@ -22,8 +22,9 @@ import * as path from 'node:path';
 import { $ } from 'zx';
 import { diffOutdirs, formatMarkdown } from './lib/diff';
 import { scratchEnvironmentsDir, synthApp } from './lib/synth-app';
-import { costDelta, environmentOf, estimateOutdir, renderCostSection } from './lib/cost';
+import { costDelta, estimateOutdir, renderCostSection } from './lib/cost';
 import { environmentNames, environmentsDir } from '../environments/lib/load';
+import { environmentOfStack } from '../environments/lib/schema';
 
 const REPO = path.resolve(__dirname, '..');
 const USAGE = 'usage: npm run diff -- [--base <git-ref>] [--env <name>] [--out <file>] [--cost] [--cost-out <file>]';
@@ -136,7 +137,7 @@ async function main(): Promise<void> {
     if (args.cost || args.costOut) {
       const environments = environmentNames();
       const deltas = costDelta(estimateOutdir(baseOut, { environments }), estimateOutdir(headOut, { environments }));
-      const section = renderCostSection(deltas, (stack) => environmentOf(stack, environments));
+      const section = renderCostSection(deltas, (stack) => environmentOfStack(stack, environments));
       if (args.costOut) fs.writeFileSync(args.costOut, section);
       if (args.cost) markdown = `${markdown.trimEnd()}\n\n### Monthly cost\n\n${section}`;
     }

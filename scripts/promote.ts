@@ -19,8 +19,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { environmentNames, environmentsDir, loadEnvironment } from '../environments/lib/load';
-import { costDelta, environmentOf, estimateOutdir, renderDeltaText } from './lib/cost';
-import { EnvironmentError } from '../environments/lib/schema';
+import { costDelta, estimateOutdir, renderDeltaText } from './lib/cost';
+import { EnvironmentError, environmentOfStack } from '../environments/lib/schema';
 import { findProviderMirror, listStacks, offlineReason, writeCliConfig } from './lib/terraform';
 import { lineDiff, PromotionRefused, replaceStage, targetStage, writeFileAtomic } from './lib/promote';
 import { scratchEnvironmentsDir, synthApp } from './lib/synth-app';
@@ -184,7 +184,7 @@ async function main(): Promise<number> {
     console.log('');
     for (const promotion of promotions) console.log(`${formatPromotion(promotion)}\n`);
     const known = environmentNames(scratch.target);
-    const deltas = costDelta(estimateOutdir(currentOut, { environments: known }), estimateOutdir(targetOut, { environments: known })).filter((d) => environmentOf(d.stack, known) === args.environment);
+    const deltas = costDelta(estimateOutdir(currentOut, { environments: known }), estimateOutdir(targetOut, { environments: known })).filter((d) => environmentOfStack(d.stack, known) === args.environment);
     console.log(`monthly cost of ${args.environment} (list prices, usage of environments/usage/${args.environment}.json; npm run cost for every line):\n${renderDeltaText(deltas)}\n`);
 
     const refused = refusals(promotions, { replace: args.allowReplace, destroy: args.allowDestroy, all: args.allowDataLoss });

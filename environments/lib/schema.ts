@@ -395,6 +395,11 @@ export function stackName(system: SystemName, environment: string): string {
   return `${system}-${environment}`;
 }
 
+/** The environment a stack belongs to: the longest known environment name its name ends with (`-<env>`). */
+export function environmentOfStack(stack: string, environments: readonly string[]): string | undefined {
+  return [...environments].sort((a, b) => b.length - a.length).find((env) => stack.endsWith(`-${env}`));
+}
+
 /** The section of a system the environment runs; throws naming the stack, the file and `systems` when it does not run it. */
 export function runningSection<K extends 'onboarding' | 'webhooks' | 'ingestion' | 'recall'>(env: Environment, system: K, stack: string): NonNullable<Environment[K]> {
   const section = env[system];

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { $ } from 'zx';
 import { environmentNames, loadEnvironment } from '../../environments/lib/load';
-import type { Environment } from '../../environments/lib/schema';
+import { environmentOfStack, type Environment } from '../../environments/lib/schema';
 import { listStacks, stacksOfEnvironment } from './terraform';
 
 /** The repository root and the synth output the commands work on. */
@@ -33,11 +33,6 @@ export async function synth(options: { verbose?: boolean } = {}): Promise<void> 
   const env = { ...process.env, ...(options.verbose ? { [GUARDRAILS_VERBOSE_ENV]: '1' } : {}) };
   const result = await $({ cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'], nothrow: true, verbose: false })`npm run --silent synth`;
   if (result.exitCode !== 0) throw new Error(`npm run synth failed (exit code ${result.exitCode}); nothing was planned`);
-}
-
-/** The environment a stack belongs to: the known environment name its name ends with (`-<env>`). */
-export function environmentOfStack(stack: string, environments: readonly string[]): string | undefined {
-  return [...environments].sort((a, b) => b.length - a.length).find((env) => stack.endsWith(`-${env}`));
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { environmentOfStack } from '../../../environments/lib/schema';
 import { estimateStack, type StackEstimate } from './estimate';
 import { loadPriceTable, type PriceTable } from './prices';
 import { loadUsage, type UsageModel } from './usage';
@@ -14,11 +15,6 @@ export { loadPriceTable, unitPrice } from './prices';
 export type { PriceTable } from './prices';
 export { loadUsage } from './usage';
 export { renderEstimate, renderDeltaMarkdown, renderDeltaText, renderCostSection, usd, signedUsd } from './format';
-
-/** The environment a stack belongs to (`<system>-<env>`), the longest known environment name that ends it. */
-export function environmentOf(stack: string, environments: readonly string[]): string | undefined {
-  return [...environments].sort((a, b) => b.length - a.length).find((env) => stack.endsWith(`-${env}`));
-}
 
 export interface EstimateOptions {
   readonly table?: PriceTable;
@@ -40,7 +36,7 @@ export function estimateOutdir(outdir: string, options: EstimateOptions): StackE
     .sort()
     .map((stack) => {
       const file = path.join(stacksDir, stack, 'cdk.tf.json');
-      const env = environmentOf(stack, options.environments) ?? '';
+      const env = environmentOfStack(stack, options.environments) ?? '';
       if (!usages.has(env)) usages.set(env, loadUsage(env || undefined, { dir: options.usageDir }));
       let json: unknown;
       try {

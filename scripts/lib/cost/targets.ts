@@ -2,11 +2,11 @@
 import * as path from 'node:path';
 import { buildApp } from '../../../main';
 import { environmentNames, loadAllEnvironments, loadEnvironment } from '../../../environments/lib/load';
-import { stackName } from '../../../environments/lib/schema';
+import { environmentOfStack, stackName } from '../../../environments/lib/schema';
 import { IMPLEMENTED_STAGES, type StageSlug } from '../../../systems/classifyhub/stages';
 import { addClassifyHubStacks, atStage } from '../../../systems/classifyhub/app';
 import { synthInto } from '../synth';
-import { environmentOf, estimateOutdir } from './index';
+import { estimateOutdir } from './index';
 import { byType, type StackEstimate } from './estimate';
 import { usd, signedUsd } from './format';
 import type { PriceTable } from './prices';
@@ -53,7 +53,7 @@ export function synthForCost(work: string, targets: readonly string[]): CostTarg
       continue;
     }
     all ??= quietly(() => synthInto(envOutdir, buildApp));
-    const stacks = environments.includes(target) ? all.filter((s) => environmentOf(s, environments) === target) : all.filter((s) => s === target);
+    const stacks = environments.includes(target) ? all.filter((s) => environmentOfStack(s, environments) === target) : all.filter((s) => s === target);
     if (stacks.length === 0) throw new Error(`cost: target "${target}" synthesized no stack (synthesized: ${all.join(', ')})`);
     out.push({ outdir: envOutdir, stacks });
   }
@@ -77,7 +77,7 @@ export interface CostDocsInputs {
 export function costDocsInputsFrom(tree: { environments: string; stages: ReadonlyMap<string, string> }, table: PriceTable): CostDocsInputs {
   const environments = environmentNames();
   const ladder = IMPLEMENTED_STAGES.map((s) => ({ stage: s.slug as string, estimate: estimateOutdir(tree.stages.get(s.slug) as string, { table, environments })[0] }));
-  const stacks = environments.flatMap((env) => estimateOutdir(tree.environments, { table, environments }).filter((e) => environmentOf(e.stack, environments) === env));
+  const stacks = environments.flatMap((env) => estimateOutdir(tree.environments, { table, environments }).filter((e) => environmentOfStack(e.stack, environments) === env));
   return { ladder, stacks };
 }
 
@@ -107,7 +107,7 @@ export function renderCostDocs(table: PriceTable, inputs: CostDocsInputs): strin
   lines.push('', '## Every environment stack', '', '| stack | region | resources | unpriced | monthly |', '| --- | --- | ---: | ---: | ---: |');
   for (const e of envs) lines.push(`| ${e.stack} | ${e.region} | ${e.resources.length} | ${e.resources.filter((r) => !r.priced).length} | ${usd(e.monthly_usd)} |`);
   for (const env of environments) {
-    const total = envs.filter((e) => environmentOf(e.stack, environments) === env).reduce((n, e) => n + e.monthly_usd, 0);
+    const total = envs.filter((e) => environmentOfStack(e.stack, environments) === env).reduce((n, e) => n + e.monthly_usd, 0);
     lines.push(`| **${env} total** | | | | **${usd(Math.round(total * 100) / 100)}** |`);
   }
   const unpriced = [...new Set(envs.flatMap((e) => e.resources.filter((r) => !r.priced).map((r) => `${r.type}: ${r.reason}`)))].sort();
