@@ -1,5 +1,5 @@
 /**
- * `npm run bench:webhooks [-- --events 1000,100000 --concurrency 60 --naive-max 10000 --warmup 10000 --dynamodb-writes 2000]`
+ * `npm run bench:webhooks [-- --events 1000,100000 --concurrency 60 --naive-max 10000 --warmup 10000 --dynamodb-writes 2000 --sender-rows on]`
  *
  * The delivery path of the Delivery Service, measured on this machine as the Lambda runs it: its batch handler
  * (`handleBatch`: SQS records parsed, the batch's deliveries run concurrently) over processDelivery (event and
@@ -14,6 +14,9 @@
  *    sender's keep-alive pool (undici, one request per connection at a time).
  *  - naive: the baseline, in the same run: the same handler with one record per batch, one at a time, and the same
  *    sender function with `keepAlive: false` (a new connection per request, `Connection: close`).
+ *  - sender alone (`--sender-rows on`, the default): the same two, the HTTP exchange only: the production sender
+ *    with the same body and headers (one signature computed before the clock), no SQS parsing, store, SSRF check or
+ *    signing per delivery: the ratio the pipeline would reach if the delivery path had no work of its own.
  *  - dynamodb-record-attempt: the attempt write alone, through DynamoStore against dynalite (in its own process),
  *    16 in flight, reported beside it (not part of the pipeline figure).
  *
@@ -41,7 +44,8 @@ import { DynamoStore } from '../../lambdas/webhooks/shared/dynamo-store';
 import { httpSender, type Sender } from '../../lambdas/webhooks/shared/http-send';
 import { keyringBox, newKeyring } from '../../lambdas/webhooks/shared/keyring';
 import { DEFAULT_RETRY_POLICY } from '../../lambdas/webhooks/shared/retry';
-import { generateEndpointSecret } from '../../lambdas/webhooks/shared/signing';
+import { generateEndpointSecret, signatureHeaders } from '../../lambdas/webhooks/shared/signing';
+import { resolveSafe, type SsrfPolicy } from '../../lambdas/webhooks/shared/ssrf';
 import { MemoryStore, type EventRecord } from '../../lambdas/webhooks/shared/store';
 import { WEBHOOKS_SETTINGS } from '../../systems/webhooks/settings';
 
@@ -79,10 +83,13 @@ function args() {
   const warmup = Number(get('--warmup', '10000'));
   // The DynamoDB attempt-write row (0 leaves it out).
   const dynamoWrites = Number(get('--dynamodb-writes', String(Math.min(2000, Math.max(...sizes)))));
+  // The two sender-alone rows per size (the HTTP exchange without the delivery path's own work).
+  const senderRows = get('--sender-rows', 'on');
+  if (senderRows !== 'on' && senderRows !== 'off') throw new Error(`--sender-rows: received ${JSON.stringify(senderRows)}; expected on or off`);
   if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(concurrency) || concurrency < 1 || !Number.isInteger(warmup) || warmup < 0 || !Number.isInteger(dynamoWrites) || dynamoWrites < 0) {
     throw new Error(`--events: received ${JSON.stringify(get('--events', ''))}, --concurrency: ${concurrency}, --warmup: ${warmup}, --dynamodb-writes: ${dynamoWrites}; expected whole numbers (>= 1; --warmup and --dynamodb-writes >= 0)`);
   }
-  return { sizes, concurrency, naiveMax, warmup, dynamoWrites };
+  return { sizes, concurrency, naiveMax, warmup, dynamoWrites, senderRows: senderRows === 'on' };
 }
 
 function startChild(cmd: string, argv: string[], readyLine: RegExp): Promise<{ child: ChildProcess; line: string }> {
@@ -130,7 +137,14 @@ async function withPeakRss<T>(run: () => Promise<T>): Promise<{ result: T; peakM
  */
 const SENDERS: Record<'pipeline' | 'naive', Sender> = { pipeline: httpSender(), naive: httpSender({ keepAlive: false }) };
 
-async function deliveryRun(events: number, receiver: { port: number; pid: number }, variant: 'pipeline' | 'naive', concurrency: number): Promise<Row> {
+/** Local receivers only: loopback is allow-listed, as in local mode (a deployed stack never allows it). */
+const BENCH_SSRF: SsrfPolicy = { requireHttps: false, allowAddresses: ['127.0.0.1', '::1'] };
+
+/**
+ * `scope`: 'delivery' runs the Lambda's batch handler; 'sender' runs only the HTTP exchange of each delivery (same
+ * sender, body and headers, the same batches and concurrency), i.e. what the pipeline would cost with no work of its own.
+ */
+async function deliveryRun(events: number, receiver: { port: number; pid: number }, variant: 'pipeline' | 'naive', concurrency: number, scope: 'delivery' | 'sender' = 'delivery'): Promise<Row> {
   const { port } = receiver;
   const store = new MemoryStore();
   const ring = newKeyring(new Date(), null);
@@ -143,16 +157,17 @@ async function deliveryRun(events: number, receiver: { port: number; pid: number
     await store.createEvent(e);
   }
   const inner: Sender = SENDERS[variant];
-  // The HTTP exchange is timed around the sender (by webhook-id), so the pipeline's own share can be told apart.
-  const exchangeMs = new Map<string, number>();
+  // The HTTP exchange is timed around the sender, so the pipeline's own share can be told apart. Kept by delivery
+  // index (the webhook-id is the event id, "evt_" + the index): the bench's own bookkeeping stays out of the figures
+  // as far as it can (no string building or map per delivery).
+  const httpMs = new Float64Array(events);
+  const total = new Float64Array(events);
   const timed: Sender = async (t, h, b, to) => {
     const s = performance.now();
     const r = await inner(t, h, b, to);
-    exchangeMs.set(h['webhook-id'], performance.now() - s);
+    httpMs[Number(h['webhook-id'].slice(4))] = performance.now() - s;
     return r;
   };
-  const httpMs: number[] = new Array(events);
-  const total: number[] = new Array(events);
   const deps: DeliveryDeps = {
     store,
     queue: { send: async () => undefined, sendToDeadLetter: async () => undefined },
@@ -160,8 +175,7 @@ async function deliveryRun(events: number, receiver: { port: number; pid: number
     send: timed,
     retry: DEFAULT_RETRY_POLICY,
     breaker: DEFAULT_BREAKER_POLICY,
-    // Local receivers only: loopback is allow-listed, as in local mode (a deployed stack never allows it).
-    ssrf: { requireHttps: false, allowAddresses: ['127.0.0.1', '::1'] },
+    ssrf: BENCH_SSRF,
     timeoutMs: 15_000,
     defaultRateLimitPerSecond: 1_000_000,
     disableAfterMs: 5 * 86_400_000,
@@ -176,21 +190,40 @@ async function deliveryRun(events: number, receiver: { port: number; pid: number
   }
   let next = 0;
   let failures = 0;
+  let delivered = 0;
+  // Sender alone: the target checked and the headers signed once, before the clock (same sizes as every delivery's).
+  const ep = store.endpoints.get('ep_bench')!;
+  const senderTarget = scope === 'sender' ? await resolveSafe(ep.url, BENCH_SSRF) : undefined;
+  const senderHeaders = scope === 'sender' ? signatureHeaders(eventId(0), new Date(), body, [box.open(ep.secrets[0].sealed)]) : undefined;
+  const sendAlone = async (batch: SQSRecord[], started: number) => {
+    await Promise.all(
+      batch.map(async (r) => {
+        const i = Number(r.messageId);
+        const s = performance.now();
+        const { statusCode } = await inner(senderTarget!, senderHeaders!, body, deps.timeoutMs);
+        const end = performance.now();
+        total[i] = end - started;
+        httpMs[i] = end - s;
+        if (statusCode < 200 || statusCode >= 300) failures++;
+        else delivered++;
+      }),
+    );
+  };
   // One "invocation": the Lambda's batch handler over the next batch, until none is left; `width` of them in flight.
   const invocation = async () => {
     for (;;) {
       const batch = batches[next++];
       if (!batch) return;
       const started = performance.now();
+      if (scope === 'sender') {
+        await sendAlone(batch, started);
+        continue;
+      }
       const result = await handleBatch({ Records: batch }, deps, {
         // Called as each delivery of the batch ends: its end to end time counts from the batch's start.
         outcome(messageId, outcome) {
-          const i = Number(messageId);
-          total[i] = performance.now() - started;
+          total[Number(messageId)] = performance.now() - started;
           if (outcome !== 'succeeded') failures++;
-          const id = eventId(i);
-          httpMs[i] = exchangeMs.get(id) ?? 0;
-          exchangeMs.delete(id);
         },
         failed: () => undefined,
       });
@@ -207,12 +240,20 @@ async function deliveryRun(events: number, receiver: { port: number; pid: number
   });
   const cpu = process.cpuUsage(cpu0);
   const receiverCpu1 = processCpuMs(receiver.pid);
-  if (failures) throw new Error(`${variant} ${events}: ${failures} deliveries did not succeed`);
-  const delivered = [...store.events.values()].filter((e) => e.status === 'delivered').length;
-  if (delivered !== events) throw new Error(`${variant} ${events}: ${delivered} events delivered`);
-  const sortedTotal = [...total].sort((a, b) => a - b);
-  const added = total.map((t, i) => t - httpMs[i]).sort((a, b) => a - b);
-  return { events, variant: variant === 'pipeline' ? `pipeline (keep-alive, ${width} batches of ${batchSize} in flight)` : 'naive (new connection, 1 at a time)', deliveries_per_s: Math.round(events / seconds), p50_ms: round(pct(sortedTotal, 50)), p99_ms: round(pct(sortedTotal, 99)), added_p50_ms: round(pct(added, 50)), added_p99_ms: round(pct(added, 99)), peak_rss_mb: peakMb, cpu_us_per_delivery: Math.round((cpu.user + cpu.system) / events), receiver_cpu_us_per_delivery: receiverCpu0 === null || receiverCpu1 === null ? null : Math.round(((receiverCpu1 - receiverCpu0) * 1000) / events) };
+  if (failures) throw new Error(`${variant} ${scope} ${events}: ${failures} deliveries did not succeed`);
+  if (scope === 'delivery') delivered = [...store.events.values()].filter((e) => e.status === 'delivered').length;
+  if (delivered !== events) throw new Error(`${variant} ${scope} ${events}: ${delivered} events delivered`);
+  const sortedTotal = Array.from(total).sort((a, b) => a - b);
+  const added = Array.from(total, (t, i) => t - httpMs[i]).sort((a, b) => a - b);
+  const name =
+    scope === 'sender'
+      ? variant === 'pipeline'
+        ? `sender alone, keep-alive (${width} batches of ${batchSize} in flight)`
+        : 'sender alone, new connection (1 at a time)'
+      : variant === 'pipeline'
+        ? `pipeline (keep-alive, ${width} batches of ${batchSize} in flight)`
+        : 'naive (new connection, 1 at a time)';
+  return { events, variant: name, deliveries_per_s: Math.round(events / seconds), p50_ms: round(pct(sortedTotal, 50)), p99_ms: round(pct(sortedTotal, 99)), added_p50_ms: round(pct(added, 50)), added_p99_ms: round(pct(added, 99)), peak_rss_mb: peakMb, cpu_us_per_delivery: Math.round((cpu.user + cpu.system) / events), receiver_cpu_us_per_delivery: receiverCpu0 === null || receiverCpu1 === null ? null : Math.round(((receiverCpu1 - receiverCpu0) * 1000) / events) };
 }
 
 async function dynamoRun(writes: number): Promise<Row> {
@@ -264,7 +305,7 @@ async function dynamoRun(writes: number): Promise<Row> {
 }
 
 async function main(): Promise<void> {
-  const { sizes, concurrency, naiveMax, warmup, dynamoWrites } = args();
+  const { sizes, concurrency, naiveMax, warmup, dynamoWrites, senderRows } = args();
   const loadBefore = loadavg().map((l) => round(l));
   const receiver = await startChild(process.execPath, [join(__dirname, 'receiver.js')], /^\d+\n/);
   const target = { port: Number(receiver.line.trim()), pid: receiver.child.pid! };
@@ -280,6 +321,10 @@ async function main(): Promise<void> {
     for (const n of sizes) {
       rows.push(await deliveryRun(n, target, 'pipeline', concurrency));
       rows.push({ ...(await deliveryRun(Math.min(n, naiveMax), target, 'naive', concurrency)), events: n, ...(n > naiveMax ? { variant: `naive (new connection, 1 at a time; ran ${naiveMax} of ${n})` } : {}) });
+      if (senderRows) {
+        rows.push(await deliveryRun(n, target, 'pipeline', concurrency, 'sender'));
+        rows.push({ ...(await deliveryRun(Math.min(n, naiveMax), target, 'naive', concurrency, 'sender')), events: n, ...(n > naiveMax ? { variant: `sender alone, new connection (1 at a time; ran ${naiveMax} of ${n})` } : {}) });
+      }
     }
     if (dynamoWrites > 0) rows.push(await dynamoRun(dynamoWrites));
   } finally {
@@ -299,6 +344,9 @@ async function main(): Promise<void> {
     const p = rows.find((r) => r.events === n && r.variant.startsWith('pipeline'))!;
     const b = rows.find((r) => r.events === n && r.variant.startsWith('naive'))!;
     process.stdout.write(`${n} events: pipeline ${p.deliveries_per_s}/s = ${round(p.deliveries_per_s / b.deliveries_per_s)}x the naive baseline; added p99 ${p.added_p99_ms} ms (targets: >= 5000/s, >= 10x, <= 5 ms)\n`);
+    const sp = rows.find((r) => r.events === n && r.variant.startsWith('sender alone, keep-alive'));
+    const sn = rows.find((r) => r.events === n && r.variant.startsWith('sender alone, new connection'));
+    if (sp && sn) process.stdout.write(`${n} events: sender alone ${sp.deliveries_per_s}/s = ${round(sp.deliveries_per_s / sn.deliveries_per_s)}x its new-connection twin (the HTTP exchange alone: the ratio the pipeline would reach with no work of its own)\n`);
   }
   process.stdout.write(`warm-up (not measured): ${naiveWarmup} naive, then ${warmup} pipeline deliveries\n`);
   process.stdout.write(`machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; load average (1/5/15 min) before ${loadBefore.join(' / ')}, after ${loadAfter.join(' / ')}\n`);
