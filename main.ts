@@ -5,12 +5,15 @@
  */
 import { App } from 'cdktf';
 import { loadAllEnvironments } from './environments/lib/load';
-import { SYSTEM_APPS } from './systems';
 import { SYSTEMS } from './environments/lib/schema';
 import { synthInto } from './scripts/lib/synth';
 
 export function buildApp(app: App): void {
   const environments = loadAllEnvironments();
+  // Loaded once every environment file is valid: a bad one fails before the systems and the provider classes they
+  // import are loaded.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SYSTEM_APPS } = require('./systems') as typeof import('./systems');
   for (const system of SYSTEMS) SYSTEM_APPS[system](app, environments);
 }
 

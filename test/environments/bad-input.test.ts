@@ -6,6 +6,7 @@
  * mirror is on the machine.
  */
 import { spawn } from 'child_process';
+import { App } from 'cdktf';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -117,6 +118,33 @@ describe('broken environment files fail cleanly through the real command', () =>
     expect(a.fingerprint()).toBe(beforeA);
     expect(b.fingerprint()).toBe(beforeB);
     expect(fs.readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  test('the systems (and the provider classes they import) load only once every environment file is valid', () => {
+    // A bad file fails fast: main.ts loads systems/ after the environments are validated. In an isolated module
+    // registry where loading systems/ throws, a bad file still gets its own error, and a good one reaches systems/.
+    const envDir = path.join(dir, 'load-order');
+    fs.mkdirSync(envDir);
+    brokenCopy(envDir, 'bad-cidr', [["cidr: '10.10.0.0/16'", "cidr: '10.10.0.1/16'"]]);
+    const previous = process.env.CLASSIFYHUB_ENVIRONMENTS_DIR;
+    try {
+      process.env.CLASSIFYHUB_ENVIRONMENTS_DIR = envDir;
+      jest.isolateModules(() => {
+        jest.doMock('../../systems', () => {
+          throw new Error('systems/ loaded');
+        });
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const isolated = (require('../../main') as typeof import('../../main')).buildApp;
+        expect(() => isolated(new App({ outdir: path.join(dir, 'load-order-out') }))).toThrow(/bad-cidr\.ts: invalid environment/);
+        fs.rmSync(path.join(envDir, 'bad-cidr.ts'));
+        brokenCopy(envDir, 'good', []);
+        expect(() => isolated(new App({ outdir: path.join(dir, 'load-order-out') }))).toThrow('systems/ loaded');
+      });
+    } finally {
+      jest.dontMock('../../systems');
+      if (previous === undefined) delete process.env.CLASSIFYHUB_ENVIRONMENTS_DIR;
+      else process.env.CLASSIFYHUB_ENVIRONMENTS_DIR = previous;
+    }
   });
 });
 
