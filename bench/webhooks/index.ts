@@ -143,8 +143,9 @@ const BENCH_SSRF: SsrfPolicy = { requireHttps: false, allowAddresses: ['127.0.0.
 /**
  * `scope`: 'delivery' runs the Lambda's batch handler; 'sender' runs only the HTTP exchange of each delivery (same
  * sender, body and headers, the same batches and concurrency), i.e. what the pipeline would cost with no work of its own.
+ * `requested`: the row's size when fewer deliveries ran (a capped baseline); its name says how many ran.
  */
-async function deliveryRun(events: number, receiver: { port: number; pid: number }, variant: 'pipeline' | 'naive', concurrency: number, scope: 'delivery' | 'sender' = 'delivery'): Promise<Row> {
+async function deliveryRun(events: number, receiver: { port: number; pid: number }, variant: 'pipeline' | 'naive', concurrency: number, scope: 'delivery' | 'sender' = 'delivery', requested = events): Promise<Row> {
   const { port } = receiver;
   const store = new MemoryStore();
   const ring = newKeyring(new Date(), null);
@@ -245,15 +246,10 @@ async function deliveryRun(events: number, receiver: { port: number; pid: number
   if (delivered !== events) throw new Error(`${variant} ${scope} ${events}: ${delivered} events delivered`);
   const sortedTotal = Array.from(total).sort((a, b) => a - b);
   const added = Array.from(total, (t, i) => t - httpMs[i]).sort((a, b) => a - b);
-  const name =
-    scope === 'sender'
-      ? variant === 'pipeline'
-        ? `sender alone, keep-alive (${width} batches of ${batchSize} in flight)`
-        : 'sender alone, new connection (1 at a time)'
-      : variant === 'pipeline'
-        ? `pipeline (keep-alive, ${width} batches of ${batchSize} in flight)`
-        : 'naive (new connection, 1 at a time)';
-  return { events, variant: name, deliveries_per_s: Math.round(events / seconds), p50_ms: round(pct(sortedTotal, 50)), p99_ms: round(pct(sortedTotal, 99)), added_p50_ms: round(pct(added, 50)), added_p99_ms: round(pct(added, 99)), peak_rss_mb: peakMb, cpu_us_per_delivery: Math.round((cpu.user + cpu.system) / events), receiver_cpu_us_per_delivery: receiverCpu0 === null || receiverCpu1 === null ? null : Math.round(((receiverCpu1 - receiverCpu0) * 1000) / events) };
+  const mode = variant === 'pipeline' ? 'keep-alive' : 'new connection';
+  const detail = variant === 'pipeline' ? `${width} batches of ${batchSize} in flight` : `1 at a time${requested > events ? `; ran ${events} of ${requested}` : ''}`;
+  const name = scope === 'sender' ? `sender alone, ${mode} (${detail})` : `${variant} (${mode}, ${detail})`;
+  return { events: requested, variant: name, deliveries_per_s: Math.round(events / seconds), p50_ms: round(pct(sortedTotal, 50)), p99_ms: round(pct(sortedTotal, 99)), added_p50_ms: round(pct(added, 50)), added_p99_ms: round(pct(added, 99)), peak_rss_mb: peakMb, cpu_us_per_delivery: Math.round((cpu.user + cpu.system) / events), receiver_cpu_us_per_delivery: receiverCpu0 === null || receiverCpu1 === null ? null : Math.round(((receiverCpu1 - receiverCpu0) * 1000) / events) };
 }
 
 async function dynamoRun(writes: number): Promise<Row> {
@@ -320,10 +316,10 @@ async function main(): Promise<void> {
     }
     for (const n of sizes) {
       rows.push(await deliveryRun(n, target, 'pipeline', concurrency));
-      rows.push({ ...(await deliveryRun(Math.min(n, naiveMax), target, 'naive', concurrency)), events: n, ...(n > naiveMax ? { variant: `naive (new connection, 1 at a time; ran ${naiveMax} of ${n})` } : {}) });
+      rows.push(await deliveryRun(Math.min(n, naiveMax), target, 'naive', concurrency, 'delivery', n));
       if (senderRows) {
         rows.push(await deliveryRun(n, target, 'pipeline', concurrency, 'sender'));
-        rows.push({ ...(await deliveryRun(Math.min(n, naiveMax), target, 'naive', concurrency, 'sender')), events: n, ...(n > naiveMax ? { variant: `sender alone, new connection (1 at a time; ran ${naiveMax} of ${n})` } : {}) });
+        rows.push(await deliveryRun(Math.min(n, naiveMax), target, 'naive', concurrency, 'sender', n));
       }
     }
     if (dynamoWrites > 0) rows.push(await dynamoRun(dynamoWrites));
